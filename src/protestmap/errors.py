@@ -1,0 +1,70 @@
+"""Exceptions raised by protestmap.
+
+Every error derives from :class:`ProtestmapError` and also from the closest builtin, so callers can
+catch either ``ProtestmapError`` or, say, ``ValueError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from protestmap.validate import Problem
+
+
+class ProtestmapError(Exception):
+    """Root of every error protestmap raises on purpose."""
+
+
+class InvalidIncidentError(ProtestmapError, ValueError):
+    """The incident data does not satisfy the schema.
+
+    Parameters
+    ----------
+    problems
+        Every problem found, each naming file, row, column and reason.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        shown = "\n".join(str(p) for p in self.problems[:20])
+        more = len(self.problems) - 20
+        tail = f"\n... and {more} more" if more > 0 else ""
+        message = f"{len(self.problems)} problem(s) in the incident data:\n{shown}{tail}"
+        super().__init__(message)
+
+
+class DatasetNotFoundError(ProtestmapError, FileNotFoundError):
+    """The incident dataset could not be located."""
+
+
+class PlaceNotFoundError(ProtestmapError, LookupError):
+    """A place name is not in the gazetteer.
+
+    Parameters
+    ----------
+    query
+        The place as asked for.
+    suggestions
+        Up to three close names from the gazetteer.
+    """
+
+    def __init__(self, query: str, suggestions: Sequence[str] = ()) -> None:
+        self.query = query
+        self.suggestions = list(suggestions)
+        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        message = f"place not found in the gazetteer: {query!r}{hint}"
+        super().__init__(message)
+
+
+class BoundariesNotFoundError(ProtestmapError, FileNotFoundError):
+    """No INEI boundary files could be found."""
+
+
+class BoundariesIntegrityError(ProtestmapError, ValueError):
+    """A boundary file is corrupt or does not match its pinned checksum."""
+
+
+class RenderError(ProtestmapError, RuntimeError):
+    """A map could not be rendered."""

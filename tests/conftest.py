@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture
+def tiny_dataset(tmp_path: Path) -> Path:
+    """A writable copy of the tiny hand-made dataset."""
+    target = tmp_path / "tiny"
+    shutil.copytree(FIXTURES / "tiny", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The seed articles in ../shared/seeds; missing is a failure in CI and a skip elsewhere."""
+    path = SHARED / "seeds"
+    if not path.is_dir():
+        if IN_CI:
+            pytest.fail(f"CI must have the seed articles at {path}")
+        pytest.skip("../shared/seeds not present")
+    return path
