@@ -1,10 +1,13 @@
 """protestmap: sourced, geocoded, interactive maps of protest incidents in Peru.
 
-The public API re-exports the functions researchers use in scripts and notebooks. Heavy libraries
-(geopandas, folium) are imported only when a function needs them.
+The public API re-exports the functions researchers use in scripts and notebooks. Modules that pull
+in heavy libraries (geopy, geopandas, folium) load on first use: ``protestmap --help`` stays fast.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from protestmap.errors import (
     BoundariesNotFoundError,
@@ -15,17 +18,35 @@ from protestmap.errors import (
 from protestmap.incidents import default_data_dir, load_figures, load_incidents, load_sources
 from protestmap.validate import validate_dataset
 
+if TYPE_CHECKING:
+    from protestmap.geocode import PeruGazetteer
+    from protestmap.geocode_table import geocode_incidents
+
 __version__ = "0.1.0"
+
+_LAZY = {
+    "PeruGazetteer": "protestmap.geocode",
+    "geocode_incidents": "protestmap.geocode_table",
+}
 
 __all__ = [
     "BoundariesNotFoundError",
     "InvalidIncidentError",
+    "PeruGazetteer",
     "PlaceNotFoundError",
     "ProtestmapError",
     "__version__",
     "default_data_dir",
+    "geocode_incidents",
     "load_figures",
     "load_incidents",
     "load_sources",
     "validate_dataset",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    message = f"module 'protestmap' has no attribute {name!r}"
+    raise AttributeError(message)

@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from protestmap._output import Format, render_rows
+
 app = typer.Typer(
     name="protestmap",
     help="Sourced, geocoded, interactive maps of protest incidents in Peru (Dec 2022 - Mar 2023).",
@@ -65,6 +67,44 @@ def validate(path: DataPath = None) -> None:
         return
     _err(f"{len(report.problems)} problem(s) found")
     raise typer.Exit(1)
+
+
+@app.command()
+def geocode(
+    places: Annotated[
+        list[str],
+        typer.Argument(help="Place names as written, e.g. Juliaca 'Cuzco' 'Chucuito, Puno'."),
+    ],
+    department: Annotated[
+        str | None,
+        typer.Option("--department", "-d", help="Department (or province) the places lie in."),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    online: Annotated[
+        bool,
+        typer.Option(
+            "--online",
+            help="Ask OpenStreetMap Nominatim (1 request/s, cached) for names the gazetteer lacks.",
+        ),
+    ] = False,
+) -> None:
+    """Geocode place names offline to INEI departments, provinces and districts (ubigeo).
+
+    Prints one row per place with its ubigeo, coordinates, ACLED precision and a status: ok,
+    ambiguous (with the candidates; add --department or ", Province" to choose) or not_found
+    (with suggestions). Exits 0 when every place resolved, 1 otherwise.
+    """
+    from protestmap.geocode import GEOCODE_COLUMNS, geocode_rows
+
+    fallback = None
+    if online:
+        from protestmap.online import CachedNominatim
+
+        fallback = CachedNominatim()
+    rows = geocode_rows(places, department=department, online=fallback)
+    typer.echo(render_rows(rows, GEOCODE_COLUMNS, fmt, title="protestmap geocode"), nl=False)
+    if any(row["status"] != "ok" for row in rows):
+        raise typer.Exit(1)
 
 
 def main() -> None:
