@@ -29,3 +29,25 @@ def seeds_dir() -> Path:
             pytest.fail(f"CI must have the seed articles at {path}")
         pytest.skip("../shared/seeds not present")
     return path
+
+
+@pytest.fixture(scope="session")
+def boundaries_dir() -> Path:
+    """The full INEI boundaries from PROTESTMAP_BOUNDARIES: missing fails in CI, skips elsewhere."""
+    value = os.environ.get("PROTESTMAP_BOUNDARIES")
+    if not value:
+        if IN_CI:
+            pytest.fail("CI must set PROTESTMAP_BOUNDARIES (see .ci/run)")
+        pytest.skip("PROTESTMAP_BOUNDARIES not set")
+    path = Path(value)
+    needed = ("departamentos.geojson", "provincias.geojson")
+    if not all((path / name).is_file() for name in needed):
+        pytest.fail(f"PROTESTMAP_BOUNDARIES={path} is set but lacks {needed}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def inei(boundaries_dir: Path):
+    from protestmap.boundaries import load_boundaries
+
+    return load_boundaries(boundaries_dir, districts=True)

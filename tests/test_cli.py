@@ -54,3 +54,56 @@ def test_help_does_not_import_heavy_modules() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_stats_json_sorted_with_totals(boundaries_dir: Path) -> None:
+    import json
+
+    result = runner.invoke(
+        app,
+        ["stats", "--date", "2023-01-10", "--format", "json", "--boundaries", str(boundaries_dir)],
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output[result.output.index("[") :])
+    assert rows[0]["name"] == "Puno" and rows[0]["fatalities"] == 19
+    assert rows[-1]["name"].startswith("TOTAL")
+    deaths = [r["fatalities"] or 0 for r in rows[:-1]]
+    assert deaths == sorted(deaths, reverse=True)
+    assert rows[-1]["fatalities"] >= sum(deaths)
+
+
+def test_stats_by_province_window_csv(boundaries_dir: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "stats",
+            "--by",
+            "province",
+            "--from",
+            "2023-01-09",
+            "--to",
+            "2023-01-09",
+            "-f",
+            "csv",
+            "--boundaries",
+            str(boundaries_dir),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "2111,San Román,18," in result.output
+
+
+def test_stats_rejects_date_with_window() -> None:
+    result = runner.invoke(app, ["stats", "--date", "2023-01-10", "--from", "2023-01-01"])
+    assert result.exit_code == 2
+
+
+def test_stats_without_boundaries_warns_and_still_answers(monkeypatch, tmp_path: Path) -> None:
+    import protestmap.boundaries as bmod
+
+    monkeypatch.delenv("PROTESTMAP_BOUNDARIES", raising=False)
+    monkeypatch.setattr(bmod, "cache_dir", lambda: tmp_path / "none")
+    result = runner.invoke(app, ["stats", "-f", "csv"])
+    assert result.exit_code == 0
+    assert "warning: INEI boundaries not found" in result.output
+    assert "\n21,Puno,28," in result.output

@@ -18,6 +18,13 @@ class Format(StrEnum):
     json = "json"
 
 
+class Level(StrEnum):
+    """Administrative level to aggregate or map by."""
+
+    department = "department"
+    province = "province"
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""

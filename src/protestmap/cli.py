@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from protestmap._output import Format, render_rows
+from protestmap._output import Format, Level, render_rows
 
 app = typer.Typer(
     name="protestmap",
@@ -105,6 +105,117 @@ def geocode(
     typer.echo(render_rows(rows, GEOCODE_COLUMNS, fmt, title="protestmap geocode"), nl=False)
     if any(row["status"] != "ok" for row in rows):
         raise typer.Exit(1)
+
+
+boundaries_app = typer.Typer(
+    help="Get and inspect the INEI boundaries (never bundled).", no_args_is_help=True
+)
+app.add_typer(boundaries_app, name="boundaries")
+
+BoundariesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--boundaries",
+        help="Directory with the INEI GeoJSON files (else $PROTESTMAP_BOUNDARIES, else the cache).",
+    ),
+]
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", help="Dataset directory or incidents.csv (default: bundled)."),
+]
+
+
+@boundaries_app.command("fetch")
+def boundaries_fetch(
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="Base URL of the files (default: pinned jsDelivr release)."),
+    ] = None,
+) -> None:
+    """Download the INEI 2023 department and province limits (CC BY 4.0) into the user cache.
+
+    Each file is checked against its pinned sha256; a mismatch is an error and leaves the cache
+    as it was.
+    """
+    from protestmap.boundaries import BASE_URL, fetch_boundaries
+
+    target = fetch_boundaries(base_url=url or BASE_URL, progress=True)
+    typer.echo(f"boundaries ready in {target}")
+
+
+@boundaries_app.command("info")
+def boundaries_info(boundaries: BoundariesOption = None) -> None:
+    """Show which boundary files are in use, their feature counts and the attribution."""
+    from protestmap.boundaries import load_boundaries
+
+    loaded = load_boundaries(boundaries, districts=True)
+    typer.echo(f"source: {loaded.directory} (from {loaded.origin})")
+    typer.echo(f"departments: {len(loaded.departments)}")
+    typer.echo(f"provinces: {len(loaded.provinces)}")
+    districts = (
+        "not present"
+        if loaded.districts is None
+        else f"{len(loaded.districts)} (INEI 2007, MPL-2.0)"
+    )
+    typer.echo(f"districts: {districts}")
+    typer.echo(f"repaired invalid geometries: {', '.join(loaded.repaired) or 'none'}")
+    typer.echo(f"attribution: {loaded.attribution}")
+
+
+@app.command()
+def stats(
+    by: Annotated[Level, typer.Option("--by", help="Unit to aggregate by.")] = Level.department,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Totals cumulative up to this day (YYYY-MM-DD).")
+    ] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Window start (inclusive).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Window end (inclusive).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    data: DataOption = None,
+    boundaries: BoundariesOption = None,
+) -> None:
+    """Dead, injured, detained and blockade points per department or province, with totals.
+
+    Outcomes count by the day they happened (event_date). Without --date or --from/--to the whole
+    dataset is summed. Rows are sorted by fatalities; a last row gives the totals, national-scope
+    incidents included. Per-100,000 rates use the INEI 2017 census.
+    """
+    from protestmap.aggregate import aggregate, national_totals
+    from protestmap.join import prepare_incidents
+
+    if date and (start or end):
+        _err("error: use either --date or --from/--to")
+        raise typer.Exit(2)
+    end = date or end
+    prepared = prepare_incidents(data, boundaries_dir=boundaries)
+    if prepared.warning:
+        _err(f"warning: {prepared.warning}")
+    table = aggregate(prepared.joined, by=by.value, start=start, end=end)
+    rows = table.astype(object).where(table.notna(), None).to_dict("records")
+    rows.append(
+        {
+            "ubigeo": "",
+            "name": "TOTAL (all units and national rows)",
+            **national_totals(prepared.joined, start=start, end=end),
+        }
+    )
+    columns = [
+        "ubigeo",
+        "name",
+        "fatalities",
+        "injured",
+        "arrested",
+        "blockade_points",
+        "incidents",
+        "population",
+        "fatalities_per_100k",
+    ]
+    if fmt is not Format.table:
+        columns = list(table.columns)
+    window = f"{start or 'start'} .. {end or 'end'}"
+    typer.echo(
+        render_rows(rows, columns, fmt, title=f"protestmap stats by {by.value}, {window}"), nl=False
+    )
 
 
 def main() -> None:

@@ -1,0 +1,174 @@
+"""Aggregating joined incidents per unit and per day: totals, windows, activity and per capita.
+
+Counts add up what sources reported; a missing count is "not reported" and adds nothing (it is not
+read as zero and it is not guessed). Events with an ``end_date`` are *active* on every day from
+``event_date`` to ``end_date`` inclusive; outcomes (deaths, injuries...) are dated by
+``event_date``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import TYPE_CHECKING
+
+from protestmap import schema
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "UNIT_LEVELS",
+    "active_on",
+    "aggregate",
+    "daily",
+    "load_population",
+    "national_totals",
+    "within",
+]
+
+UNIT_LEVELS = {"department": "department_code", "province": "province_code"}
+_OUTCOMES = list(schema.MEASURES)
+
+
+def load_population(path: str | os.PathLike[str] | None = None) -> pd.Series:
+    """Load INEI 2017 census population by unit code.
+
+    Parameters
+    ----------
+    path
+        ``population.csv``; the bundled one by default.
+
+    Returns
+    -------
+    pandas.Series
+        Population indexed by ubigeo (departments and the provinces that have a figure).
+    """
+    from pathlib import Path
+
+    import pandas as pd
+
+    from protestmap.incidents import default_data_dir
+
+    file = Path(path) if path is not None else default_data_dir() / "population.csv"
+    frame = pd.read_csv(file, dtype={"ubigeo": "string"}, encoding="utf-8")
+    return frame.set_index("ubigeo")["population"].astype("int64")
+
+
+def _day(value: str | dt.date | pd.Timestamp) -> pd.Timestamp:
+    import pandas as pd
+
+    return pd.Timestamp(value).normalize()
+
+
+def within(incidents: pd.DataFrame, *, start: object = None, end: object = None) -> pd.DataFrame:
+    """Keep incidents whose ``event_date`` falls in ``[start, end]`` (either bound optional)."""
+    mask = incidents["event_date"].notna()
+    if start is not None:
+        mask &= incidents["event_date"] >= _day(start)
+    if end is not None:
+        mask &= incidents["event_date"] <= _day(end)
+    return incidents[mask]
+
+
+def active_on(incidents: pd.DataFrame, date: object) -> pd.DataFrame:
+    """Keep incidents in force on ``date``: started on or before it and not ended before it."""
+    day = _day(date)
+    last = incidents["end_date"].fillna(incidents["event_date"])
+    return incidents[(incidents["event_date"] <= day) & (last >= day)]
+
+
+def aggregate(
+    joined: pd.DataFrame,
+    *,
+    by: str = "department",
+    start: object = None,
+    end: object = None,
+    population: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Sum outcomes and count incidents by type per unit, over a window of event dates.
+
+    Parameters
+    ----------
+    joined
+        Incidents with ``department_code`` and ``province_code`` (see
+        :func:`protestmap.join.join_incidents`).
+    by
+        ``department`` or ``province``.
+    start, end
+        Inclusive bounds on ``event_date``; ``start=None`` gives totals cumulative to ``end``.
+    population
+        Population by ubigeo for per-100,000 rates; the bundled INEI 2017 figures by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit with at least one incident: ``ubigeo``, ``name``, the outcome sums,
+        ``incidents``, one ``n_<type>`` column per event type, ``population`` and
+        ``fatalities_per_100k`` / ``injured_per_100k`` (empty where population is unknown);
+        sorted by fatalities, then injured, descending. National-scope incidents belong to no
+        unit and are left out (see :func:`national_totals`).
+    """
+    import pandas as pd
+
+    from protestmap.gazetteer import load_gazetteer
+
+    column = UNIT_LEVELS[by]
+    rows = within(joined, start=start, end=end)
+    rows = rows[rows[column].notna()]
+    grouped = rows.groupby(column)
+    table = grouped[_OUTCOMES].sum(min_count=1).astype("Int64")
+    table["incidents"] = grouped.size()
+    counts = pd.crosstab(rows[column], rows["event_type"])
+    for kind in schema.EVENT_TYPES:
+        table[f"n_{kind}"] = counts.get(kind, 0)
+    table = table.reset_index().rename(columns={column: "ubigeo"})
+    gaz = load_gazetteer()
+    table.insert(1, "name", [getattr(gaz.unit(code), "name", code) for code in table["ubigeo"]])
+    people = load_population() if population is None else population
+    table["population"] = table["ubigeo"].map(people).astype("Int64")
+    for measure in ("fatalities", "injured"):
+        rate = table[measure].astype("Float64") * 100_000 / table["population"].astype("Float64")
+        table[f"{measure}_per_100k"] = rate.round(2)
+    ordered = table.sort_values(["fatalities", "injured", "ubigeo"], ascending=[False, False, True])
+    return ordered.reset_index(drop=True)
+
+
+def national_totals(
+    joined: pd.DataFrame, *, start: object = None, end: object = None
+) -> dict[str, int]:
+    """Sum the outcomes of incidents in the window, every unit and national rows together."""
+    rows = within(joined, start=start, end=end)
+    totals = {m: int(rows[m].sum()) for m in _OUTCOMES}
+    totals["incidents"] = len(rows)
+    return totals
+
+
+def daily(
+    joined: pd.DataFrame, *, by: str = "department", start: object = None, end: object = None
+) -> pd.DataFrame:
+    """Outcomes per unit and per day of ``event_date``.
+
+    Parameters
+    ----------
+    joined
+        Joined incidents.
+    by
+        ``department`` or ``province``.
+    start, end
+        Inclusive bounds on ``event_date``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``date``, ``ubigeo``), with the outcome sums and ``incidents``; add
+        ``.groupby(level="ubigeo").cumsum()`` for running totals.
+    """
+    column = UNIT_LEVELS[by]
+    rows = within(joined, start=start, end=end)
+    rows = rows[rows[column].notna()].drop(columns="ubigeo")
+    rows = rows.rename(columns={column: "ubigeo", "event_date": "date"})
+    grouped = rows.groupby(["date", "ubigeo"])
+    table = grouped[_OUTCOMES].sum(min_count=1).astype("Int64")
+    table["incidents"] = grouped.size()
+    return table

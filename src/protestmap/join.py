@@ -1,0 +1,278 @@
+"""Joining incidents to INEI units: points by spatial join, regions and the nation by code.
+
+Point incidents (geo_precision 1-2) are matched to the province polygon that contains them with
+prepared shapely polygons and vectorised ``intersects_xy`` (checked against ``geopandas.sjoin``).
+Region-level incidents (scope ``regional`` or geo_precision 3) join by their ubigeo, never by a
+representative point, and national incidents belong to no unit. Each point's polygon is checked
+against the unit its row states; mismatches and points outside Peru are listed, not hidden.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+
+    from protestmap.boundaries import Boundaries
+
+__all__ = [
+    "COAST_TOLERANCE_KM",
+    "JoinResult",
+    "Prepared",
+    "join_incidents",
+    "points_to_units",
+    "prepare_incidents",
+    "units_for_xy",
+]
+
+#: How far outside its stated province a point may lie and still count as explained: the 2023
+#: "light" boundaries are simplified by about 0.006 degrees (roughly 650 m).
+COAST_TOLERANCE_KM = 2.0
+#: A metric CRS for Peru (Peru96 / UTM zone 18S) used only to measure distances.
+_METRIC_CRS = "EPSG:5387"
+
+
+@dataclass
+class JoinResult:
+    """Incidents with their units, and the rows whose point disagrees with their stated unit.
+
+    Attributes
+    ----------
+    incidents
+        Input rows plus ``department_code``, ``province_code`` (nullable strings),
+        ``polygon_province`` (the province polygon containing the point, if any) and
+        ``join_method`` (``point``, ``code``, ``national`` or ``unplaced``).
+    mismatches
+        ``event_id``, ``stated`` ubigeo, ``polygon`` province, ``distance_km`` to the stated
+        province, ``explained`` and ``reason``: one row per point that lies outside its stated
+        unit or outside every polygon. A point within :data:`COAST_TOLERANCE_KM` of its stated
+        province (a coastal town against a simplified coastline) is explained; others are not.
+    """
+
+    incidents: gpd.GeoDataFrame
+    mismatches: pd.DataFrame
+
+
+def units_for_xy(lon: np.ndarray, lat: np.ndarray, units: gpd.GeoDataFrame) -> np.ndarray:
+    """Return, for each coordinate pair, the ubigeo of the unit polygon that contains it.
+
+    Each polygon is prepared once and tested only against the points inside its bounding box,
+    found through a longitude-sorted index, with ``shapely.intersects_xy`` (no point objects are
+    built). On 1,000,000 points this took 0.5 s where ``geopandas.sjoin`` took 7 s; the tests
+    check that both give the same answer.
+
+    Parameters
+    ----------
+    lon, lat
+        Coordinates in EPSG:4326 (NaN for missing).
+    units
+        Polygons with a ``ubigeo`` column.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of ubigeo strings, None where no polygon contains the point. A point on a
+        shared border goes to the lowest ubigeo, so the result is deterministic.
+    """
+    import numpy as np
+    import shapely
+
+    ordered = units.sort_values("ubigeo")
+    polygons = ordered.geometry.to_numpy()
+    shapely.prepare(polygons)
+    order = np.argsort(lon, kind="stable")
+    sorted_lon = lon[order]
+    found = np.full(len(lon), -1, dtype=np.int64)
+    for k, (polygon, (x0, y0, x1, y1)) in enumerate(
+        zip(polygons, shapely.bounds(polygons), strict=True)
+    ):
+        if polygon is None or polygon.is_empty:
+            continue
+        lo = np.searchsorted(sorted_lon, x0, side="left")
+        hi = np.searchsorted(sorted_lon, x1, side="right")
+        candidates = order[lo:hi]
+        candidates = candidates[(lat[candidates] >= y0) & (lat[candidates] <= y1)]
+        candidates = candidates[found[candidates] < 0]
+        hit = shapely.intersects_xy(polygon, lon[candidates], lat[candidates])
+        found[candidates[hit]] = k
+    codes = np.append(ordered["ubigeo"].to_numpy(dtype=object), None)
+    return codes[found]
+
+
+def points_to_units(points: gpd.GeoSeries, units: gpd.GeoDataFrame) -> pd.Series:
+    """Return the ubigeo of the unit polygon containing each point (missing when none does).
+
+    Parameters
+    ----------
+    points
+        Points in EPSG:4326 (missing geometries allowed).
+    units
+        Unit polygons with a ``ubigeo`` column.
+
+    Returns
+    -------
+    pandas.Series
+        Aligned with ``points``; see :func:`units_for_xy` for border semantics.
+    """
+    import numpy as np
+    import pandas as pd
+
+    present = points.notna().to_numpy() & ~points.is_empty.to_numpy()
+    lon = np.full(len(points), np.nan)
+    lat = np.full(len(points), np.nan)
+    lon[present] = points[present].x.to_numpy()
+    lat[present] = points[present].y.to_numpy()
+    return pd.Series(units_for_xy(lon, lat, units), index=points.index, dtype="string")
+
+
+def join_incidents(incidents: gpd.GeoDataFrame, boundaries: Boundaries | None) -> JoinResult:
+    """Attach each incident to its department and province, checking points against polygons.
+
+    Parameters
+    ----------
+    incidents
+        Geocoded incidents (see :func:`protestmap.geocode_incidents`).
+    boundaries
+        Loaded INEI boundaries; without them every placed row joins by its stated code and no
+        point is checked.
+
+    Returns
+    -------
+    JoinResult
+        The incidents with unit codes, and the mismatches found.
+    """
+    import pandas as pd
+
+    out = incidents.copy()
+    ubigeo = out["ubigeo"].astype("string")
+    national = out["scope"] == "national"
+    by_code = ~national & ((out["scope"] == "regional") | (out["geo_precision"] == 3))
+    by_point = ~national & ~by_code & out.geometry.notna()
+    if boundaries is None:
+        by_code, by_point = by_code | by_point, by_point & False
+        polygon = pd.Series(pd.NA, index=out.index, dtype="string")
+    else:
+        polygon = points_to_units(out.geometry.where(by_point), boundaries.provinces)
+    out["polygon_province"] = polygon
+    stated_province = ubigeo.where(ubigeo.str.len() >= 4).str[:4]
+    # The stated unit is curated; the polygon only checks it (and stands in when nothing is stated).
+    province = stated_province.where(stated_province.notna(), polygon.where(by_point))
+    department = ubigeo.str[:2].where(ubigeo.notna(), province.str[:2])
+    out["province_code"] = province.where(~national).astype("string")
+    out["department_code"] = department.where(~national).astype("string")
+    method = pd.Series("unplaced", index=out.index, dtype="string")
+    method[by_point] = "point"
+    method[by_code & ubigeo.notna()] = "code"
+    method[national] = "national"
+    out["join_method"] = method
+    if boundaries is None:
+        columns = ["event_id", "stated", "polygon", "distance_km", "explained", "reason"]
+        return JoinResult(out, pd.DataFrame(columns=columns))
+    return JoinResult(out, _mismatches(out, by_point, ubigeo, polygon, boundaries))
+
+
+@dataclass
+class Prepared:
+    """Incidents loaded, geocoded and joined, with everything that went wrong on the way.
+
+    Attributes
+    ----------
+    joined
+        Incidents with unit codes.
+    unresolved
+        Rows the geocoder could not place.
+    mismatches
+        Points that disagree with their stated unit.
+    boundaries
+        The boundaries used, or None when none were found.
+    warning
+        Why the join fell back to stated codes, when it did.
+    """
+
+    joined: gpd.GeoDataFrame
+    unresolved: pd.DataFrame
+    mismatches: pd.DataFrame
+    boundaries: Boundaries | None
+    warning: str = ""
+
+
+def prepare_incidents(
+    data: str | os.PathLike[str] | None = None,
+    *,
+    boundaries_dir: str | os.PathLike[str] | None = None,
+    require_boundaries: bool = False,
+) -> Prepared:
+    """Load, geocode and join incidents in one call (what the CLI and notebooks use).
+
+    Parameters
+    ----------
+    data
+        Dataset directory or ``incidents.csv``; the bundled dataset by default.
+    boundaries_dir
+        Boundary directory (``--boundaries``); else ``$PROTESTMAP_BOUNDARIES`` or the cache.
+    require_boundaries
+        Raise instead of falling back to stated codes when no boundaries are found.
+
+    Returns
+    -------
+    Prepared
+        The joined table and the problems met.
+    """
+    from protestmap.boundaries import load_boundaries
+    from protestmap.errors import BoundariesNotFoundError
+    from protestmap.geocode_table import geocode_incidents
+    from protestmap.incidents import load_incidents
+
+    geocoded = geocode_incidents(load_incidents(data))
+    boundaries, warning = None, ""
+    try:
+        boundaries = load_boundaries(boundaries_dir)
+    except BoundariesNotFoundError as exc:
+        if require_boundaries or boundaries_dir is not None:
+            raise
+        warning = f"{exc} Joining by the units the rows state, without checking points."
+    result = join_incidents(geocoded.incidents, boundaries)
+    return Prepared(result.incidents, geocoded.unresolved, result.mismatches, boundaries, warning)
+
+
+def _mismatches(
+    out: gpd.GeoDataFrame,
+    by_point: pd.Series,
+    ubigeo: pd.Series,
+    polygon: pd.Series,
+    boundaries: Boundaries,
+) -> pd.DataFrame:
+    import pandas as pd
+
+    provinces = boundaries.provinces.set_index("ubigeo").to_crs(_METRIC_CRS).geometry
+    points = out.geometry.to_crs(_METRIC_CRS)
+    rows = []
+    for index in out.index[by_point]:
+        stated, found = ubigeo[index], polygon[index]
+        if pd.notna(found) and (pd.isna(stated) or str(found).startswith(str(stated)[:4])):
+            continue
+        distance = None
+        if pd.notna(stated) and str(stated)[:4] in provinces.index:
+            distance = round(float(points[index].distance(provinces[str(stated)[:4]])) / 1000, 2)
+        where = "outside every province polygon" if pd.isna(found) else f"in province {found}"
+        reason = f"point lies {where}, {distance} km from its stated unit {stated}"
+        explained = distance is not None and distance <= COAST_TOLERANCE_KM
+        if explained:
+            reason += " (within the tolerance for simplified boundaries)"
+        rows.append(
+            {
+                "event_id": out.at[index, "event_id"],
+                "stated": stated,
+                "polygon": found,
+                "distance_km": distance,
+                "explained": explained,
+                "reason": reason,
+            }
+        )
+    columns = ["event_id", "stated", "polygon", "distance_km", "explained", "reason"]
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import MultiPolygon, Point, Polygon
+
+import protestmap
+from protestmap.aggregate import active_on, aggregate, daily, load_population, national_totals
+from protestmap.join import join_incidents, points_to_units, prepare_incidents
+
+SQUARE_A = Polygon([(0, 0), (1, 0), (1, 1), (0, 1)])
+SQUARE_B = Polygon([(1, 0), (2, 0), (2, 1), (1, 1)])
+RING_WITH_HOLE = Polygon([(3, 0), (6, 0), (6, 3), (3, 3)], holes=[[(4, 1), (5, 1), (5, 2), (4, 2)]])
+ISLANDS = MultiPolygon(
+    [Polygon([(10, 0), (11, 0), (11, 1), (10, 1)]), Polygon([(12, 0), (13, 0), (13, 1), (12, 1)])]
+)
+TINY = gpd.GeoDataFrame(
+    {"ubigeo": ["0002", "0001", "0003", "0004"]},
+    geometry=[SQUARE_B, SQUARE_A, RING_WITH_HOLE, ISLANDS],
+    crs="EPSG:4326",
+)
+
+
+@pytest.mark.parametrize(
+    ("point", "expected"),
+    [
+        (Point(0.5, 0.5), "0001"),
+        (Point(1.5, 0.5), "0002"),
+        (Point(1.0, 0.5), "0001"),  # on the shared border: lowest ubigeo, deterministically
+        (Point(3.5, 0.5), "0003"),  # inside the ring
+        (Point(4.5, 1.5), None),  # inside the hole
+        (Point(12.5, 0.5), "0004"),  # second part of a multipolygon
+        (Point(50, 50), None),  # outside everything
+    ],
+)
+def test_points_to_units_semantics(point: Point, expected: str | None) -> None:
+    result = points_to_units(gpd.GeoSeries([point], crs="EPSG:4326"), TINY)
+    assert (None if pd.isna(result.iloc[0]) else result.iloc[0]) == expected
+
+
+def test_missing_geometries_stay_missing_and_index_is_kept() -> None:
+    points = gpd.GeoSeries([None, Point(0.5, 0.5)], index=[10, 20], crs="EPSG:4326")
+    result = points_to_units(points, TINY)
+    assert list(result.index) == [10, 20]
+    assert pd.isna(result[10]) and result[20] == "0001"
+
+
+def test_join_without_boundaries_uses_stated_codes() -> None:
+    geocoded = protestmap.geocode_incidents(protestmap.load_incidents()).incidents
+    result = join_incidents(geocoded, None)
+    methods = result.incidents["join_method"].value_counts().to_dict()
+    assert methods == {"code": len(geocoded) - 10, "national": 10}
+    assert result.mismatches.empty
+
+
+def test_every_bundled_point_lies_in_its_stated_province_or_is_explained(inei) -> None:
+    geocoded = protestmap.geocode_incidents(protestmap.load_incidents()).incidents
+    result = join_incidents(geocoded, inei)
+    joined = result.incidents
+    points = joined[joined["join_method"] == "point"]
+    assert len(points) > 40
+    agree = points["polygon_province"].notna() & (
+        points["polygon_province"] == points["ubigeo"].str[:4]
+    )
+    unexplained = result.mismatches[~result.mismatches["explained"]]
+    assert unexplained.empty, unexplained.to_string()
+    assert set(points.loc[~agree, "event_id"]) == set(result.mismatches["event_id"])
+    regional = joined[joined["scope"] == "regional"]
+    assert (regional["join_method"] == "code").all(), "regions join by code, never by point"
+    assert joined.loc[joined["scope"] == "national", "department_code"].isna().all()
+
+
+def test_point_outside_peru_is_flagged(inei) -> None:
+    geocoded = protestmap.geocode_incidents(protestmap.load_incidents()).incidents
+    row = geocoded.index[geocoded["event_id"] == "2023-01-28-lima-march-and-death"][0]
+    geocoded.loc[row, "geometry"] = Point(-77.5, -12.5)  # in the Pacific, 40 km off Lima
+    result = join_incidents(geocoded, inei)
+    flagged = result.mismatches.set_index("event_id").loc["2023-01-28-lima-march-and-death"]
+    assert not flagged["explained"]
+    assert "outside every province polygon" in flagged["reason"]
+
+
+@pytest.fixture(scope="module")
+def joined() -> pd.DataFrame:
+    return prepare_incidents().joined
+
+
+def test_hand_computed_department_totals(joined: pd.DataFrame) -> None:
+    to_10_jan = aggregate(joined, by="department", end="2023-01-10").set_index("ubigeo")
+    assert to_10_jan.loc["21", "fatalities"] == 19  # Juliaca 17 + police officer 1 + Chucuito 1
+    assert to_10_jan.loc["05", "fatalities"] == 10  # Ayacucho, 15 Dec
+    assert to_10_jan.loc["03", "fatalities"] == 6  # Andahuaylas 2 + 2, Chincheros 2
+    assert to_10_jan.loc["08", "fatalities"] == 3  # blockade-related, 14-16 Dec
+    whole = aggregate(joined, by="department").set_index("ubigeo")
+    assert whole.loc["08", "fatalities"] == 4  # + Cusco, 11 Jan
+    assert whole.loc["21", "fatalities"] == 9 + 19  # + Macusani 2, Ilave 1, Ilave river 6
+    assert whole.loc["21", "fatalities_per_100k"] == pytest.approx(
+        28 * 100_000 / 1_172_697, abs=0.01
+    )
+    assert pd.isna(whole.loc["08", "injured"]) is False
+    assert whole["fatalities"].is_monotonic_decreasing or whole["fatalities"].isna().any()
+
+
+def test_window_and_province_level(joined: pd.DataFrame) -> None:
+    january = aggregate(joined, by="province", start="2023-01-09", end="2023-01-09").set_index(
+        "ubigeo"
+    )
+    assert january.loc["2111", "fatalities"] == 18  # San Román: 17 + police officer
+    assert january.loc["2111", "n_blockade"] == 1
+    assert pd.isna(january.loc["2111", "population"]), (
+        "no 2017 province figure bundled for San Román"
+    )
+    lima = aggregate(joined, by="province").set_index("ubigeo")
+    assert lima.loc["1501", "population"] == 8_574_974
+
+
+def test_missing_counts_are_not_zero(joined: pd.DataFrame) -> None:
+    table = aggregate(joined, by="department").set_index("ubigeo")
+    assert pd.isna(table.loc["13", "injured"]), "La Libertad has no reported injury count"
+
+
+def test_active_on_honours_start_and_end(joined: pd.DataFrame) -> None:
+    day = active_on(joined, "2023-01-20")
+    kinds = set(day["event_id"])
+    assert "2023-01-15-puno-curfew" in kinds  # 15-24 Jan
+    assert "2023-01-04-strike-puno" in kinds  # into March
+    assert "2023-01-04-strike-cusco" not in kinds  # attested until 10 Jan
+    assert (
+        "2022-12-15-national-state-of-emergency"
+        not in active_on(joined, "2023-01-14")["event_id"].tolist()
+    )
+    assert (
+        "2022-12-15-national-state-of-emergency"
+        in active_on(joined, "2023-01-13")["event_id"].tolist()
+    )
+
+
+def test_daily_running_totals(joined: pd.DataFrame) -> None:
+    per_day = daily(joined, by="department")
+    assert per_day.loc[(pd.Timestamp("2023-01-09"), "21"), "fatalities"] == 19
+    running = per_day["fatalities"].fillna(0).groupby(level="ubigeo").cumsum()
+    assert running.loc[(pd.Timestamp("2023-03-05"), "21")] == 28
+
+
+def test_national_totals_include_national_rows(joined: pd.DataFrame) -> None:
+    totals = national_totals(joined, start="2023-01-04", end="2023-01-06")
+    assert totals["blockade_points"] == 25 + 37 + 46
+
+
+def test_population_adds_up_to_inei_national_total() -> None:
+    population = load_population()
+    departments = population[population.index.str.len() == 2]
+    assert len(departments) == 25
+    assert departments.sum() == 29_381_884
+
+
+def test_fast_join_agrees_with_geopandas_sjoin(inei) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(-81.4, -68.7, 20_000), rng.uniform(-18.3, -0.1, 20_000)
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+    ours = points_to_units(points.geometry, inei.provinces)
+    oracle = gpd.sjoin(
+        points, inei.provinces[["ubigeo", "geometry"]], how="left", predicate="intersects"
+    )
+    oracle = oracle.sort_values("ubigeo").groupby(level=0)["ubigeo"].first()
+    assert ours.notna().sum() > 5_000
+    pd.testing.assert_series_equal(
+        ours.fillna("-"), oracle.astype("string").fillna("-"), check_names=False
+    )
