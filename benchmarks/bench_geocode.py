@@ -46,9 +46,7 @@ def main() -> None:
         with contextlib.suppress(PlaceNotFoundError):
             geocoder.geocode(q)
     warm = time.perf_counter() - t0
-    print(
-        f"queries: {len(queries):,} ({len(set(queries)):,} distinct strings from {len(pool):,} names)"
-    )
+    print(f"queries: {len(queries):,} ({len(set(queries)):,} distinct strings from {len(pool):,} names)")
     print(f"outcomes: {outcomes}")
     print(f"first pass (cold cache): {cold:.2f} s = {len(queries) / cold:,.0f} queries/s")
     print(f"after warm-up:           {warm:.3f} s = {len(queries) / warm:,.0f} queries/s")

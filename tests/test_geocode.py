@@ -228,9 +228,7 @@ def test_every_bundled_place_matches_its_stated_department_and_province() -> Non
     incidents = protestmap.load_incidents()
     local = incidents[incidents["scope"] != "national"]
     for _, row in local.iterrows():
-        names = [
-            n if isinstance(n, str) else "" for n in (row["admin1"], row["admin2"], row["admin3"])
-        ]
+        names = [n if isinstance(n, str) else "" for n in (row["admin1"], row["admin2"], row["admin3"])]
         depth = max(i for i, n in enumerate(names) if n)
         query = f"{('departamento de', 'provincia de', 'distrito de')[depth]} {names[depth]}"
         hints = [n for n in names[:depth][::-1] if n]
@@ -302,9 +300,7 @@ def test_online_fallback_is_cached_and_rate_limited(tmp_path: Path) -> None:
     assert CachedNominatim(cache_dir=tmp_path, geocoder=fake).min_delay_seconds == 1.0
 
 
-def test_online_fallback_only_for_rows_the_gazetteer_cannot_place(
-    tiny_dataset: Path, tmp_path: Path
-) -> None:
+def test_online_fallback_only_for_rows_the_gazetteer_cannot_place(tiny_dataset: Path, tmp_path: Path) -> None:
     incidents = protestmap.load_incidents(tiny_dataset)
     incidents.loc[1, ["ubigeo", "admin1"]] = [None, None]
     incidents.loc[1, "location"] = "Zzyzx crossroads"

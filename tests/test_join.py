@@ -12,9 +12,7 @@ from protestmap.join import join_incidents, points_to_units, prepare_incidents
 SQUARE_A = Polygon([(0, 0), (1, 0), (1, 1), (0, 1)])
 SQUARE_B = Polygon([(1, 0), (2, 0), (2, 1), (1, 1)])
 RING_WITH_HOLE = Polygon([(3, 0), (6, 0), (6, 3), (3, 3)], holes=[[(4, 1), (5, 1), (5, 2), (4, 2)]])
-ISLANDS = MultiPolygon(
-    [Polygon([(10, 0), (11, 0), (11, 1), (10, 1)]), Polygon([(12, 0), (13, 0), (13, 1), (12, 1)])]
-)
+ISLANDS = MultiPolygon([Polygon([(10, 0), (11, 0), (11, 1), (10, 1)]), Polygon([(12, 0), (13, 0), (13, 1), (12, 1)])])
 TINY = gpd.GeoDataFrame(
     {"ubigeo": ["0002", "0001", "0003", "0004"]},
     geometry=[SQUARE_B, SQUARE_A, RING_WITH_HOLE, ISLANDS],
@@ -60,9 +58,7 @@ def test_every_bundled_point_lies_in_its_stated_province_or_is_explained(inei) -
     joined = result.incidents
     points = joined[joined["join_method"] == "point"]
     assert len(points) > 40
-    agree = points["polygon_province"].notna() & (
-        points["polygon_province"] == points["ubigeo"].str[:4]
-    )
+    agree = points["polygon_province"].notna() & (points["polygon_province"] == points["ubigeo"].str[:4])
     unexplained = result.mismatches[~result.mismatches["explained"]]
     assert unexplained.empty, unexplained.to_string()
     assert set(points.loc[~agree, "event_id"]) == set(result.mismatches["event_id"])
@@ -95,22 +91,16 @@ def test_hand_computed_department_totals(joined: pd.DataFrame) -> None:
     whole = aggregate(joined, by="department").set_index("ubigeo")
     assert whole.loc["08", "fatalities"] == 4  # + Cusco, 11 Jan
     assert whole.loc["21", "fatalities"] == 9 + 19  # + Macusani 2, Ilave 1, Ilave river 6
-    assert whole.loc["21", "fatalities_per_100k"] == pytest.approx(
-        28 * 100_000 / 1_172_697, abs=0.01
-    )
+    assert whole.loc["21", "fatalities_per_100k"] == pytest.approx(28 * 100_000 / 1_172_697, abs=0.01)
     assert pd.isna(whole.loc["08", "injured"]) is False
     assert whole["fatalities"].is_monotonic_decreasing or whole["fatalities"].isna().any()
 
 
 def test_window_and_province_level(joined: pd.DataFrame) -> None:
-    january = aggregate(joined, by="province", start="2023-01-09", end="2023-01-09").set_index(
-        "ubigeo"
-    )
+    january = aggregate(joined, by="province", start="2023-01-09", end="2023-01-09").set_index("ubigeo")
     assert january.loc["2111", "fatalities"] == 18  # San Román: 17 + police officer
     assert january.loc["2111", "n_blockade"] == 1
-    assert pd.isna(january.loc["2111", "population"]), (
-        "no 2017 province figure bundled for San Román"
-    )
+    assert pd.isna(january.loc["2111", "population"]), "no 2017 province figure bundled for San Román"
     lima = aggregate(joined, by="province").set_index("ubigeo")
     assert lima.loc["1501", "population"] == 8_574_974
 
@@ -126,14 +116,8 @@ def test_active_on_honours_start_and_end(joined: pd.DataFrame) -> None:
     assert "2023-01-15-puno-curfew" in kinds  # 15-24 Jan
     assert "2023-01-04-strike-puno" in kinds  # into March
     assert "2023-01-04-strike-cusco" not in kinds  # attested until 10 Jan
-    assert (
-        "2022-12-15-national-state-of-emergency"
-        not in active_on(joined, "2023-01-14")["event_id"].tolist()
-    )
-    assert (
-        "2022-12-15-national-state-of-emergency"
-        in active_on(joined, "2023-01-13")["event_id"].tolist()
-    )
+    assert "2022-12-15-national-state-of-emergency" not in active_on(joined, "2023-01-14")["event_id"].tolist()
+    assert "2022-12-15-national-state-of-emergency" in active_on(joined, "2023-01-13")["event_id"].tolist()
 
 
 def test_daily_running_totals(joined: pd.DataFrame) -> None:
@@ -162,11 +146,7 @@ def test_fast_join_agrees_with_geopandas_sjoin(inei) -> None:
     lon, lat = rng.uniform(-81.4, -68.7, 20_000), rng.uniform(-18.3, -0.1, 20_000)
     points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
     ours = points_to_units(points.geometry, inei.provinces)
-    oracle = gpd.sjoin(
-        points, inei.provinces[["ubigeo", "geometry"]], how="left", predicate="intersects"
-    )
+    oracle = gpd.sjoin(points, inei.provinces[["ubigeo", "geometry"]], how="left", predicate="intersects")
     oracle = oracle.sort_values("ubigeo").groupby(level=0)["ubigeo"].first()
     assert ours.notna().sum() > 5_000
-    pd.testing.assert_series_equal(
-        ours.fillna("-"), oracle.astype("string").fillna("-"), check_names=False
-    )
+    pd.testing.assert_series_equal(ours.fillna("-"), oracle.astype("string").fillna("-"), check_names=False)

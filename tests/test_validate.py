@@ -318,9 +318,7 @@ CASES: list[tuple[str, str, Edit, str, str]] = [
 FILE_NAMES = {"figures": "source_figures.csv"}
 
 
-@pytest.mark.parametrize(
-    ("file", "edit", "where", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
+@pytest.mark.parametrize(("file", "edit", "where", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_every_rejection_reason_is_reported_with_file_row_column(
     tiny_dataset: Path, file: str, edit: Edit, where: str, words: str
 ) -> None:
@@ -347,11 +345,7 @@ def test_bundled_dataset_is_valid() -> None:
 def test_all_problems_are_reported_not_only_the_first(tiny_dataset: Path) -> None:
     path = tiny_dataset / "incidents.csv"
     text = path.read_text(encoding="utf-8")
-    text = (
-        text.replace("2023-01-09", "2023-13-09")
-        .replace(",strike,", ",riot,")
-        .replace(",46,", ",-1,")
-    )
+    text = text.replace("2023-01-09", "2023-13-09").replace(",strike,", ",riot,").replace(",46,", ",-1,")
     path.write_text(text, encoding="utf-8")
     report = validate_dataset(tiny_dataset)
     columns = {(p.row, p.column) for p in report.problems}
@@ -365,9 +359,7 @@ def test_rows_in_equal_rows_used_plus_rows_rejected(tiny_dataset: Path) -> None:
     report = validate_dataset(tiny_dataset)
     assert report.rows_in("incidents") == 4
     assert report.rows_rejected("incidents") == 2
-    assert report.rows_used("incidents") + report.rows_rejected("incidents") == report.rows_in(
-        "incidents"
-    )
+    assert report.rows_used("incidents") + report.rows_rejected("incidents") == report.rows_in("incidents")
     assert "4 in, 2 used, 2 rejected" in report.summary()
 
 
@@ -378,6 +370,4 @@ def test_validating_a_csv_path_reads_its_siblings(tiny_dataset: Path) -> None:
 def test_missing_file_is_a_problem_not_a_crash(tiny_dataset: Path) -> None:
     (tiny_dataset / "source_figures.csv").unlink()
     report = validate_dataset(tiny_dataset)
-    assert any(
-        p.file == "source_figures.csv" and "cannot read" in p.reason for p in report.problems
-    )
+    assert any(p.file == "source_figures.csv" and "cannot read" in p.reason for p in report.problems)

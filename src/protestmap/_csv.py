@@ -84,9 +84,7 @@ def _decode(raw: bytes, table: Table) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         byte = raw[exc.start : exc.start + 1].hex()
         table.problems.append(
-            Problem(
-                table.name, line, "-", f"not valid UTF-8 (byte 0x{byte}); re-save the file as UTF-8"
-            )
+            Problem(table.name, line, "-", f"not valid UTF-8 (byte 0x{byte}); re-save the file as UTF-8")
         )
         return raw.decode("utf-8", errors="replace")
 
@@ -95,9 +93,7 @@ def _check_header(header: list[str], expected: Sequence[str], table: Table) -> N
     if len(header) == 1 and any(d in header[0] for d in _OTHER_DELIMITERS):
         sep = next(d for d in _OTHER_DELIMITERS if d in header[0])
         table.problems.append(
-            Problem(
-                table.name, 1, "-", f"wrong delimiter: fields are separated by {sep!r}; use commas"
-            )
+            Problem(table.name, 1, "-", f"wrong delimiter: fields are separated by {sep!r}; use commas")
         )
         return
     for name in expected:
@@ -137,9 +133,7 @@ def read_table(path: Path, expected: Sequence[str]) -> Table:
         return table
     text = _decode(raw, table)
     if not text.strip():
-        table.problems.append(
-            Problem(table.name, 1, "-", "file is empty; a header row is required")
-        )
+        table.problems.append(Problem(table.name, 1, "-", "file is empty; a header row is required"))
         return table
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:

@@ -35,9 +35,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def render_rows(
-    rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format, *, title: str = ""
-) -> str:
+def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format, *, title: str = "") -> str:
     """Render rows in the requested format.
 
     Parameters
@@ -57,10 +55,7 @@ def render_rows(
         The rendered text, ending with a newline.
     """
     if fmt is Format.json:
-        return (
-            json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2)
-            + "\n"
-        )
+        return json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2) + "\n"
     if fmt is Format.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

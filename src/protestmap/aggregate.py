@@ -134,9 +134,7 @@ def aggregate(
     return ordered.reset_index(drop=True)
 
 
-def national_totals(
-    joined: pd.DataFrame, *, start: object = None, end: object = None
-) -> dict[str, int]:
+def national_totals(joined: pd.DataFrame, *, start: object = None, end: object = None) -> dict[str, int]:
     """Sum the outcomes of incidents in the window, every unit and national rows together."""
     rows = within(joined, start=start, end=end)
     totals = {m: int(rows[m].sum()) for m in _OUTCOMES}
@@ -144,9 +142,7 @@ def national_totals(
     return totals
 
 
-def daily(
-    joined: pd.DataFrame, *, by: str = "department", start: object = None, end: object = None
-) -> pd.DataFrame:
+def daily(joined: pd.DataFrame, *, by: str = "department", start: object = None, end: object = None) -> pd.DataFrame:
     """Outcomes per unit and per day of ``event_date``.
 
     Parameters

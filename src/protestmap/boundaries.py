@@ -139,9 +139,7 @@ def _polygonal(geometry: object) -> object:
 
     if geometry.geom_type in {"Polygon", "MultiPolygon"} or geometry.is_empty:
         return geometry
-    parts = [
-        g for g in getattr(geometry, "geoms", []) if g.geom_type in {"Polygon", "MultiPolygon"}
-    ]
+    parts = [g for g in getattr(geometry, "geoms", []) if g.geom_type in {"Polygon", "MultiPolygon"}]
     return shapely.union_all(parts)
 
 
@@ -185,9 +183,7 @@ def _read(path: Path, level: str, repaired: list[str]) -> gpd.GeoDataFrame:
     return _repair(frame, repaired).sort_values("ubigeo", ignore_index=True)
 
 
-def load_boundaries(
-    directory: str | os.PathLike[str] | None = None, *, districts: bool = False
-) -> Boundaries:
+def load_boundaries(directory: str | os.PathLike[str] | None = None, *, districts: bool = False) -> Boundaries:
     """Load INEI boundaries from the first place :func:`find_boundaries_dir` finds.
 
     Parameters
@@ -207,17 +203,11 @@ def load_boundaries(
     departments = _read(found / FILES["department"], "department", repaired)
     provinces = _read(found / FILES["province"], "province", repaired)
     district_path = found / DISTRICT_FILE
-    district_layer = (
-        _read(district_path, "district", repaired)
-        if districts and district_path.is_file()
-        else None
-    )
+    district_layer = _read(district_path, "district", repaired) if districts and district_path.is_file() else None
     return Boundaries(departments, provinces, district_layer, found, origin, repaired)
 
 
-def fetch_boundaries(
-    *, base_url: str = BASE_URL, target: Path | None = None, progress: bool = True
-) -> Path:
+def fetch_boundaries(*, base_url: str = BASE_URL, target: Path | None = None, progress: bool = True) -> Path:
     """Download the pinned INEI 2023 boundary files into the user cache, checking sha256.
 
     Parameters
@@ -242,9 +232,7 @@ def fetch_boundaries(
     import pooch
 
     destination = target or cache_dir()
-    fetcher = pooch.create(
-        path=destination, base_url=base_url, registry=REGISTRY, retry_if_failed=1
-    )
+    fetcher = pooch.create(path=destination, base_url=base_url, registry=REGISTRY, retry_if_failed=1)
     for name in REGISTRY:
         try:
             fetcher.fetch(name, progressbar=progress)

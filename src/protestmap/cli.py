@@ -5,6 +5,7 @@ Heavy modules are imported inside each command so that ``protestmap --help`` sta
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -107,9 +108,7 @@ def geocode(
         raise typer.Exit(1)
 
 
-boundaries_app = typer.Typer(
-    help="Get and inspect the INEI boundaries (never bundled).", no_args_is_help=True
-)
+boundaries_app = typer.Typer(help="Get and inspect the INEI boundaries (never bundled).", no_args_is_help=True)
 app.add_typer(boundaries_app, name="boundaries")
 
 BoundariesOption = Annotated[
@@ -152,11 +151,7 @@ def boundaries_info(boundaries: BoundariesOption = None) -> None:
     typer.echo(f"source: {loaded.directory} (from {loaded.origin})")
     typer.echo(f"departments: {len(loaded.departments)}")
     typer.echo(f"provinces: {len(loaded.provinces)}")
-    districts = (
-        "not present"
-        if loaded.districts is None
-        else f"{len(loaded.districts)} (INEI 2007, MPL-2.0)"
-    )
+    districts = "not present" if loaded.districts is None else f"{len(loaded.districts)} (INEI 2007, MPL-2.0)"
     typer.echo(f"districts: {districts}")
     typer.echo(f"repaired invalid geometries: {', '.join(loaded.repaired) or 'none'}")
     typer.echo(f"attribution: {loaded.attribution}")
@@ -165,9 +160,7 @@ def boundaries_info(boundaries: BoundariesOption = None) -> None:
 @app.command()
 def stats(
     by: Annotated[Level, typer.Option("--by", help="Unit to aggregate by.")] = Level.department,
-    date: Annotated[
-        str | None, typer.Option("--date", help="Totals cumulative up to this day (YYYY-MM-DD).")
-    ] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Totals cumulative up to this day (YYYY-MM-DD).")] = None,
     start: Annotated[str | None, typer.Option("--from", help="Window start (inclusive).")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Window end (inclusive).")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
@@ -213,9 +206,97 @@ def stats(
     if fmt is not Format.table:
         columns = list(table.columns)
     window = f"{start or 'start'} .. {end or 'end'}"
-    typer.echo(
-        render_rows(rows, columns, fmt, title=f"protestmap stats by {by.value}, {window}"), nl=False
-    )
+    typer.echo(render_rows(rows, columns, fmt, title=f"protestmap stats by {by.value}, {window}"), nl=False)
+
+
+def _parse_day(text: str, option: str) -> dt.date:
+    from protestmap.schema import DATE_MAX, DATE_MIN
+
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        _err(f"error: {option} {text!r} is not a date in YYYY-MM-DD form")
+        raise typer.Exit(2) from None
+    if not DATE_MIN <= day <= DATE_MAX:
+        _err(f"error: {option} {day} is outside {DATE_MIN}..{DATE_MAX}")
+        raise typer.Exit(2)
+    return day
+
+
+@app.command()
+def render(
+    date: Annotated[str | None, typer.Option("--date", help="Day to map (YYYY-MM-DD).")] = None,
+    timeline: Annotated[bool, typer.Option("--timeline", help="One page with a day slider over the period.")] = False,
+    start: Annotated[str | None, typer.Option("--from", help="Timeline start (default: first incident).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Timeline end (default: last incident).")] = None,
+    level: Annotated[Level, typer.Option("--level", help="Units of the deaths choropleth.")] = Level.department,
+    window: Annotated[
+        str, typer.Option("--window", help="'cumulative' or a moving window such as '7d'.")
+    ] = "cumulative",
+    data: DataOption = None,
+    boundaries: BoundariesOption = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output HTML file.")] = None,
+    self_contained: Annotated[
+        bool,
+        typer.Option(
+            "--self-contained",
+            help="Inline all JS/CSS and draw no web tiles: the page works offline.",
+        ),
+    ] = False,
+    open_page: Annotated[bool, typer.Option("--open", help="Open the page in a web browser.")] = False,
+) -> None:
+    """Write an interactive map: the state of Peru on one day, or a timeline over the period.
+
+    The day map (default maps/peru-protests-DATE.html) shows deaths to date as choropleths and
+    sized markers (the day's own outlined), blockades and strikes active that day, curfews and
+    states of emergency in force, detentions and raids, and other protests, every popup with
+    its sources. Prints the path written.
+    """
+    from protestmap.mapdata import parse_window
+
+    if timeline == (date is not None):
+        _err("error: give either --date D or --timeline")
+        raise typer.Exit(2)
+    try:
+        moving = parse_window(window)
+    except ValueError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(2) from None
+    if timeline:
+        from protestmap.timeline import render_timeline_file
+
+        first = _parse_day(start, "--from") if start else None
+        last = _parse_day(end, "--to") if end else None
+        path, warning = render_timeline_file(
+            start=first,
+            end=last,
+            level=level.value,
+            window=moving,
+            data=data,
+            boundaries_dir=boundaries,
+            out=out,
+            self_contained=self_contained,
+        )
+    else:
+        from protestmap.render import render_date_file
+
+        day = _parse_day(str(date), "--date")
+        path, warning = render_date_file(
+            day,
+            level=level.value,
+            window=moving,
+            data=data,
+            boundaries_dir=boundaries,
+            out=out,
+            self_contained=self_contained,
+        )
+    if warning:
+        _err(f"warning: {warning} The map shows incident markers only.")
+    typer.echo(str(path))
+    if open_page:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
 
 
 def main() -> None:

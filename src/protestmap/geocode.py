@@ -122,11 +122,7 @@ def _leaves(candidates: list[Entry]) -> list[Entry]:
     unique: dict[str, Entry] = {}
     for entry in sorted(candidates, key=lambda e: e.level != "district"):
         unique.setdefault(entry.ubigeo, entry)
-    return [
-        e
-        for code, e in unique.items()
-        if not any(other != code and other.startswith(code) for other in unique)
-    ]
+    return [e for code, e in unique.items() if not any(other != code and other.startswith(code) for other in unique)]
 
 
 def _suggest(gaz: Gazetteer, name: str) -> list[str]:
@@ -136,9 +132,7 @@ def _suggest(gaz: Gazetteer, name: str) -> list[str]:
     return [gaz.lookup(hit)[0].label() for hit, _, _ in hits]
 
 
-def resolve(
-    query: str, *, department: str | None = None, gazetteer: Gazetteer | None = None
-) -> Resolution:
+def resolve(query: str, *, department: str | None = None, gazetteer: Gazetteer | None = None) -> Resolution:
     """Resolve a place name to the INEI unit or place it means.
 
     Parameters
@@ -195,9 +189,7 @@ def resolve(
 class PlaceMatch(Location):
     """A :class:`geopy.location.Location` that may have no point (an ambiguous answer)."""
 
-    def __init__(
-        self, address: str, point: tuple[float, float] | None, raw: dict[str, Any]
-    ) -> None:
+    def __init__(self, address: str, point: tuple[float, float] | None, raw: dict[str, Any]) -> None:
         if point is not None:
             super().__init__(address, point, raw)
             return
@@ -251,10 +243,7 @@ def to_locations(resolution: Resolution, *, exactly_one: bool) -> PlaceMatch | l
     if exactly_one:
         address = f"ambiguous: {resolution.query}"
         return PlaceMatch(address, None, {**base, "precision": None, "ubigeo": None})
-    return [
-        PlaceMatch(_address(c), (c.latitude, c.longitude), {**_describe(c), **base})
-        for c in resolution.candidates
-    ]
+    return [PlaceMatch(_address(c), (c.latitude, c.longitude), {**_describe(c), **base}) for c in resolution.candidates]
 
 
 class PeruGazetteer(Geocoder):
@@ -343,9 +332,7 @@ GEOCODE_COLUMNS = (
 )
 
 
-def geocode_rows(
-    queries: list[str], *, department: str | None = None, online: Any = None
-) -> list[dict[str, Any]]:
+def geocode_rows(queries: list[str], *, department: str | None = None, online: Any = None) -> list[dict[str, Any]]:
     """Geocode several place names into printable rows, one per query, never failing.
 
     Parameters
@@ -384,9 +371,7 @@ def geocode_rows(
             rows.append(row)
             continue
         if raw["status"] == "ok":
-            row.update(
-                {k: raw[k] for k in ("name", "department", "province", "district", "ubigeo")}
-            )
+            row.update({k: raw[k] for k in ("name", "department", "province", "district", "ubigeo")})
             row.update(
                 latitude=raw["latitude"],
                 longitude=raw["longitude"],

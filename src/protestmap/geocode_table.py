@@ -133,9 +133,7 @@ def geocode_incidents(
             point = None if has_point or online is None else online.lookup(str(row["location"]))
             if point is not None:
                 out.loc[index, ["latitude", "longitude"]] = point
-                out.loc[index, "geo_precision"] = (
-                    2 if _blank(row["geo_precision"]) else row["geo_precision"]
-                )
+                out.loc[index, "geo_precision"] = 2 if _blank(row["geo_precision"]) else row["geo_precision"]
                 statuses.append("online")
                 continue
             statuses.append("curated" if has_point and status != "inconsistent" else "unresolved")

@@ -88,9 +88,7 @@ def units_for_xy(lon: np.ndarray, lat: np.ndarray, units: gpd.GeoDataFrame) -> n
     order = np.argsort(lon, kind="stable")
     sorted_lon = lon[order]
     found = np.full(len(lon), -1, dtype=np.int64)
-    for k, (polygon, (x0, y0, x1, y1)) in enumerate(
-        zip(polygons, shapely.bounds(polygons), strict=True)
-    ):
+    for k, (polygon, (x0, y0, x1, y1)) in enumerate(zip(polygons, shapely.bounds(polygons), strict=True)):
         if polygon is None or polygon.is_empty:
             continue
         lo = np.searchsorted(sorted_lon, x0, side="left")
@@ -190,6 +188,8 @@ class Prepared:
         Points that disagree with their stated unit.
     boundaries
         The boundaries used, or None when none were found.
+    sources, figures
+        The source table (indexed by ``source_id``) and the per-source figures.
     warning
         Why the join fell back to stated codes, when it did.
     """
@@ -198,6 +198,8 @@ class Prepared:
     unresolved: pd.DataFrame
     mismatches: pd.DataFrame
     boundaries: Boundaries | None
+    sources: pd.DataFrame
+    figures: pd.DataFrame
     warning: str = ""
 
 
@@ -226,7 +228,7 @@ def prepare_incidents(
     from protestmap.boundaries import load_boundaries
     from protestmap.errors import BoundariesNotFoundError
     from protestmap.geocode_table import geocode_incidents
-    from protestmap.incidents import load_incidents
+    from protestmap.incidents import load_figures, load_incidents, load_sources
 
     geocoded = geocode_incidents(load_incidents(data))
     boundaries, warning = None, ""
@@ -237,7 +239,15 @@ def prepare_incidents(
             raise
         warning = f"{exc} Joining by the units the rows state, without checking points."
     result = join_incidents(geocoded.incidents, boundaries)
-    return Prepared(result.incidents, geocoded.unresolved, result.mismatches, boundaries, warning)
+    return Prepared(
+        result.incidents,
+        geocoded.unresolved,
+        result.mismatches,
+        boundaries,
+        load_sources(data),
+        load_figures(data),
+        warning,
+    )
 
 
 def _mismatches(

@@ -123,9 +123,7 @@ FIGURE_COLUMNS: Final = ("event_id", "source_id", "measure", "value", "as_of", "
 
 #: Columns that must never be empty.
 REQUIRED: Final[dict[str, frozenset[str]]] = {
-    "incidents": frozenset(
-        {"event_id", "event_date", "time_precision", "event_type", "scope", "source_ids", "notes"}
-    ),
+    "incidents": frozenset({"event_id", "event_date", "time_precision", "event_type", "scope", "source_ids", "notes"}),
     "sources": frozenset({"source_id", "kind", "outlet", "published"}),
     "figures": frozenset({"event_id", "source_id", "measure", "value"}),
 }

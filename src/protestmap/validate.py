@@ -247,28 +247,20 @@ def _check_sources(table: Table, out: list[Problem]) -> set[str]:
     return set(seen)
 
 
-def _check_figures(
-    table: Table, event_ids: set[str], source_ids: set[str], out: list[Problem]
-) -> None:
+def _check_figures(table: Table, event_ids: set[str], source_ids: set[str], out: list[Problem]) -> None:
     for line, row in table.records:
         c = _RowChecker(table, line, row, out)
         c.required(schema.REQUIRED["figures"])
         if c.get("event_id") and c.get("event_id") not in event_ids:
-            c.fail(
-                "event_id", f"incident {c.get('event_id')!r} is not in {schema.FILES['incidents']}"
-            )
+            c.fail("event_id", f"incident {c.get('event_id')!r} is not in {schema.FILES['incidents']}")
         if c.get("source_id") and c.get("source_id") not in source_ids:
-            c.fail(
-                "source_id", f"source {c.get('source_id')!r} is not in {schema.FILES['sources']}"
-            )
+            c.fail("source_id", f"source {c.get('source_id')!r} is not in {schema.FILES['sources']}")
         c.choice("measure", schema.MEASURES)
         c.integer("value")
         c.date("as_of")
 
 
-def validate_dataset(
-    path: Path, *, read: Callable[[Path, tuple[str, ...]], Table] = read_table
-) -> ValidationReport:
+def validate_dataset(path: Path, *, read: Callable[[Path, tuple[str, ...]], Table] = read_table) -> ValidationReport:
     """Validate the dataset at ``path`` and report every problem.
 
     Parameters

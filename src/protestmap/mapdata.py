@@ -1,0 +1,188 @@
+"""What the maps show, computed without any map library: layers, windows, popups and totals.
+
+Every piece of text that reaches a page (places, notes, sources, titles) is escaped here, once,
+with :func:`html.escape`; the map modules only place already-safe strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "LAYERS",
+    "Window",
+    "layer_of",
+    "parse_window",
+    "popup_html",
+    "present",
+    "tooltip_text",
+]
+
+#: Map layers: key -> (label, colour, kind). ``span`` layers show what is in force on a day;
+#: ``event`` layers show what happened within the window.
+LAYERS: dict[str, tuple[str, str, str]] = {
+    "deaths": ("Deaths (markers sized by fatalities)", "#b2182b", "event"),
+    "blockades": ("Road blockades active", "#e66101", "span"),
+    "strikes": ("Strikes active", "#5e3c99", "span"),
+    "curfews": ("Curfews and states of emergency in force", "#404040", "span"),
+    "detentions": ("Detentions and raids", "#1b7837", "event"),
+    "protests": ("Marches, protests and clashes", "#2166ac", "event"),
+}
+_LAYER_BY_TYPE = {
+    "blockade": "blockades",
+    "strike": "strikes",
+    "curfew": "curfews",
+    "state_of_emergency": "curfews",
+    "detention": "detentions",
+    "raid": "detentions",
+}
+_TYPE_LABELS = {
+    "attack_on_protesters": "attack on protesters",
+    "attack_on_security_forces": "attack on security forces",
+    "state_of_emergency": "state of emergency",
+}
+
+
+def layer_of(event_type: str, fatalities: object) -> str:
+    """Return the map layer of an incident: any death puts it in the deaths layer."""
+    if present(fatalities) and float(fatalities) > 0:  # type: ignore[arg-type]
+        return "deaths"
+    return _LAYER_BY_TYPE.get(event_type, "protests")
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which past events a map shows: all up to the day, or the last ``days`` days.
+
+    Attributes
+    ----------
+    days
+        None for cumulative, else the length of the moving window (including the day itself).
+    """
+
+    days: int | None = None
+
+    def start(self, day: dt.date) -> dt.date | None:
+        """First day shown for ``day``, or None for the beginning."""
+        return None if self.days is None else day - dt.timedelta(days=self.days - 1)
+
+    def label(self) -> str:
+        """Describe the window for titles and legends."""
+        return "to date" if self.days is None else f"in the last {self.days} days"
+
+
+def parse_window(text: str) -> Window:
+    """Parse ``cumulative`` or ``Nd`` (e.g. ``7d``) into a :class:`Window`.
+
+    Raises
+    ------
+    ValueError
+        For anything else.
+    """
+    if text == "cumulative":
+        return Window()
+    match = re.fullmatch(r"([1-9]\d{0,2})d", text)
+    if not match:
+        message = f"window must be 'cumulative' or a number of days like '7d', not {text!r}"
+        raise ValueError(message)
+    return Window(int(match[1]))
+
+
+def present(value: object) -> bool:
+    """Tell whether a cell holds a value (not None, NaN, NA, NaT or an empty string)."""
+    import pandas as pd
+
+    if value is None or (isinstance(value, str) and not value):
+        return False
+    try:
+        return not bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def _date(value: object) -> str:
+    return value.strftime("%Y-%m-%d") if present(value) and hasattr(value, "strftime") else ""
+
+
+def _counts(row: Any) -> list[str]:
+    labels = {
+        "fatalities": "dead",
+        "injured": "injured",
+        "arrested": "detained",
+        "blockade_points": "blockade points",
+    }
+    return [f"{int(row[c])} {label}" for c, label in labels.items() if present(row[c])]
+
+
+def tooltip_text(row: Any) -> str:
+    """One escaped line: date, type and place, with the main count."""
+    kind = _TYPE_LABELS.get(row["event_type"], row["event_type"])
+    counts = _counts(row)
+    main = f" — {counts[0]}" if counts else ""
+    return html.escape(f"{_date(row['event_date'])} · {kind} · {row['location']}{main}")
+
+
+def _source_line(source_id: str, sources: pd.DataFrame) -> str:
+    if source_id not in sources.index:
+        return f"<li>{html.escape(source_id)}</li>"
+    src = sources.loc[source_id]
+    text = f"{src['outlet']}, {_date(src['published'])}: “{src['title']}”"
+    if present(src.get("reference")):
+        text += f" (seed article {src['reference']})"
+    url = src.get("url")
+    if present(url) and str(url).startswith(("http://", "https://")):
+        link = f'<a href="{html.escape(str(url), quote=True)}" target="_blank" rel="noopener noreferrer">link</a>'
+        return f"<li>{html.escape(text)} — {link}</li>"
+    return f"<li>{html.escape(text)}</li>"
+
+
+def popup_html(row: Any, sources: pd.DataFrame, figures: pd.DataFrame | None = None) -> str:
+    """Build the popup of one incident: dates, place, type, counts, notes and every source.
+
+    Parameters
+    ----------
+    row
+        One incident (a pandas row or mapping).
+    sources
+        The source table indexed by ``source_id``.
+    figures
+        Per-source figures; where sources disagree, each figure is listed with its source.
+
+    Returns
+    -------
+    str
+        HTML in which every value from the data is escaped.
+    """
+    esc = html.escape
+    when = _date(row["event_date"])
+    if present(row.get("end_date")) and _date(row["end_date"]) != when:
+        when += f" to {_date(row['end_date'])}"
+    kind = _TYPE_LABELS.get(row["event_type"], row["event_type"])
+    units = ", ".join(str(row[c]) for c in ("admin3", "admin2", "admin1") if present(row.get(c)))
+    parts = [
+        f"<div class='pm-popup'><b>{esc(str(row['location']))}</b>",
+        f"<div>{esc(when)} · {esc(kind)}</div>",
+        f"<div>{esc(units)}</div>" if units else "",
+        f"<div><b>{esc(', '.join(_counts(row)))}</b></div>" if _counts(row) else "",
+        f"<p>{esc(str(row['notes']))}</p>" if present(row.get("notes")) else "",
+    ]
+    if figures is not None and len(figures):
+        mine = figures[figures["event_id"] == row["event_id"]]
+        if len(mine):
+            items = "".join(
+                f"<li>{esc(str(f['measure']))}: {int(f['value'])} ({esc(str(f['source_id']))}"
+                f"{', as of ' + esc(_date(f['as_of'])) if present(f['as_of']) else ''})</li>"
+                for _, f in mine.iterrows()
+            )
+            parts.append(f"<div>Figures by source:<ul>{items}</ul></div>")
+    refs = [s.strip() for s in str(row["source_ids"]).split(";") if s.strip()]
+    parts.append("<div>Sources:<ol>" + "".join(_source_line(s, sources) for s in refs) + "</ol></div>")
+    parts.append(f"<div class='pm-id'>{esc(str(row['event_id']))}</div></div>")
+    return "".join(p for p in parts if p)

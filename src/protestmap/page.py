@@ -1,0 +1,200 @@
+"""The page around a map: base map, title, legend, attribution, assets and atomic writing.
+
+Only Leaflet itself is loaded (folium's jQuery, Bootstrap and icon fonts are not needed). In
+self-contained mode Leaflet's JS, CSS and images are inlined from the installed
+``django-js-lib-leaflet`` package, no tiles are drawn, and the page makes no request at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+import re
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from protestmap.errors import RenderError
+from protestmap.mapdata import LAYERS, Window
+
+if TYPE_CHECKING:
+    import folium
+
+    from protestmap.boundaries import Boundaries
+
+__all__ = ["bind_text", "finish_map", "layer_registry", "new_map", "page_html", "write_atomic"]
+
+PERU_CENTRE = (-9.3, -75.0)
+_LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js")
+_LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css")
+_ASSETS = "js_lib_leaflet"
+
+
+def new_map(*, self_contained: bool, boundaries: Boundaries | None) -> folium.Map:
+    """Create the base map: tiles (unless self-contained) and department outlines."""
+    import folium
+
+    fmap = folium.Map(location=PERU_CENTRE, zoom_start=5, tiles=None, control_scale=True)
+    fmap.fit_bounds([[-18.4, -81.4], [-0.03, -68.6]])
+    fmap.default_js = [_LEAFLET_JS]
+    fmap.default_css = [_LEAFLET_CSS]
+    if not self_contained:
+        import xyzservices.providers as xyz
+
+        provider = xyz.OpenStreetMap.Mapnik
+        folium.TileLayer(
+            tiles=provider.build_url(),
+            attr=provider.html_attribution,
+            name="Base map (OpenStreetMap)",
+        ).add_to(fmap)
+    if boundaries is not None:
+        outlines = boundaries.departments[["ubigeo", "geometry"]]
+        folium.GeoJson(
+            outlines.to_json(),
+            name="Department boundaries",
+            style_function=lambda _: {"color": "#444", "weight": 1, "fill": False},
+            control=False,
+        ).add_to(fmap)
+    return fmap
+
+
+class _Script:
+    """A MacroElement whose script is rendered from a Jinja template (folium's own mechanism)."""
+
+    @staticmethod
+    def add(fmap: folium.Map, template: str, **values: Any) -> None:
+        from branca.element import MacroElement
+        from jinja2 import Template
+
+        element = MacroElement()
+        element._template = Template("{% macro script(this, kwargs) %}" + template + "{% endmacro %}")
+        for key, value in values.items():
+            setattr(element, key, value)
+        fmap.add_child(element)
+
+
+def bind_text(layer: Any, *, popup: str | None = None, tooltip: str | None = None) -> None:
+    """Bind a popup and/or tooltip to a layer, passing the (already escaped) HTML through JSON.
+
+    folium's own Popup and Tooltip paste their text into JavaScript template literals, where a
+    ``${...}`` or a backtick in the data would run as code; here the text only ever travels as a
+    JSON string literal.
+    """
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    for kind, text, options in (
+        ("Popup", popup, {"maxWidth": 380}),
+        ("Tooltip", tooltip, {"sticky": True}),
+    ):
+        if text is None:
+            continue
+        element = MacroElement()
+        element._template = Template(
+            "{% macro script(this, kwargs) %}{{ this._parent.get_name() }}.bind"
+            + kind
+            + "({{ this.text|tojson }}, {{ this.options|tojson }});{% endmacro %}"
+        )
+        element.text = text
+        element.options = options
+        layer.add_child(element)
+
+
+def layer_registry(fmap: folium.Map, groups: dict[str, Any]) -> None:
+    """Expose the layer groups as ``window.protestmapLayers`` (used by the browser tests)."""
+    names = {key: group.get_name() for key, group in groups.items()}
+    body = ", ".join(f"{key!s}: {name}" for key, name in names.items())
+    _Script.add(fmap, "window.protestmapLayers = {" + body + "};")
+
+
+def _legend_html(window: Window) -> str:
+    rows = "".join(
+        f"<div><span style='display:inline-block;width:12px;height:12px;border-radius:6px;"
+        f"background:{colour};margin-right:6px'></span>{html.escape(label)}</div>"
+        for label, colour, _ in LAYERS.values()
+    )
+    ramp = "".join(
+        f"<span style='display:inline-block;width:18px;height:10px;background:{c}'></span>"
+        for c in ("#f7f7f7", "#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
+    )
+    return (
+        "<div id='pm-legend' style='position:fixed;bottom:24px;left:10px;z-index:1000;background:#fff;"
+        "padding:8px 10px;font:12px sans-serif;border:1px solid #999;border-radius:4px;max-width:300px'>"
+        f"<b>Legend</b>{rows}<div style='margin-top:4px'>Deaths {html.escape(window.label())} "
+        f"(choropleth): none {ramp} most</div><div>Bold black outline: deaths on the day shown. "
+        "Dashed areas: strikes, curfews or emergencies covering a whole province or department.</div></div>"
+    )
+
+
+def finish_map(fmap: folium.Map, *, title: str, window: Window, warning: str = "") -> folium.LayerControl:
+    """Add the title (already escaped), legend, attribution and layer control; return the control."""
+    import folium
+    from branca.element import Element
+
+    from protestmap.boundaries import ATTRIBUTION
+
+    note = f"<div style='color:#a00'>{html.escape(warning)}</div>" if warning else ""
+    fmap.get_root().html.add_child(
+        Element(
+            "<div id='pm-title' style='position:fixed;top:10px;left:50px;max-width:calc(100% - 480px);z-index:1000;"
+            "background:rgba(255,255,255,.92);padding:6px 10px;font:14px sans-serif;"
+            f"border:1px solid #999;border-radius:4px'>{title}{note}</div>"
+        )
+    )
+    fmap.get_root().html.add_child(Element(_legend_html(window)))
+    credit = f"{ATTRIBUTION} · Incidents: protestmap, sources in each popup"
+    _Script.add(
+        fmap,
+        "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.credit|tojson }});",
+        credit=credit,
+    )
+    return folium.LayerControl(collapsed=False).add_to(fmap)
+
+
+def _inline_assets(page: str) -> str:
+    root = resources.files(_ASSETS) / "static" / _ASSETS
+    try:
+        script = (root / "leaflet.js").read_text(encoding="utf-8")
+        css = (root / "leaflet.css").read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError) as exc:
+        message = "self-contained maps need the 'django-js-lib-leaflet' package (Leaflet's files)"
+        raise RenderError(message) from exc
+
+    def data_uri(match: re.Match[str]) -> str:
+        image = (root / match[1]).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(image).decode()})"
+
+    css = re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, css)
+    script = script.replace("</script", "<\\/script")
+    page = page.replace(f'<script src="{_LEAFLET_JS[1]}"></script>', f"<script>{script}</script>")
+    page = page.replace(f'<link rel="stylesheet" href="{_LEAFLET_CSS[1]}"/>', f"<style>{css}</style>")
+    leftovers = re.findall(r'<(?:script|link)[^>]+(?:src|href)="https?://[^"]+"', page)
+    if leftovers:
+        message = f"self-contained page still references external assets: {leftovers}"
+        raise RenderError(message)
+    return page
+
+
+def page_html(fmap: folium.Map, *, self_contained: bool) -> str:
+    """Render the map to one HTML page, inlining assets when asked."""
+    page = fmap.get_root().render()
+    return _inline_assets(page) if self_contained else page
+
+
+def write_atomic(text: str, path: Path) -> Path:
+    """Write ``text`` to ``path`` through a temporary file and a rename; no partial file is left."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        Path(tmp).chmod(0o666 & ~umask)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

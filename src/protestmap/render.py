@@ -1,0 +1,283 @@
+"""The map of one day: ``protestmap render --date D``.
+
+Layers: deaths to date as choropleths (absolute and per 100,000), death markers sized by
+fatalities (the day's own emphasised), blockades and strikes active on the day, curfews and states
+of emergency in force, detentions and raids, and other protests. All text is escaped in
+:mod:`protestmap.mapdata`; this module only places it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from protestmap.mapdata import LAYERS, Window, layer_of, popup_html, present, tooltip_text
+from protestmap.page import bind_text, finish_map, layer_registry, new_map
+
+if TYPE_CHECKING:
+    import folium
+    import geopandas as gpd
+    import pandas as pd
+
+    from protestmap.join import Prepared
+
+__all__ = ["day_layers", "render_date_file", "render_date_map"]
+
+
+def _timestamp(day: dt.date) -> pd.Timestamp:
+    import pandas as pd
+
+    return pd.Timestamp(day)
+
+
+def day_layers(joined: pd.DataFrame, day: dt.date, window: Window) -> dict[str, pd.DataFrame]:
+    """Split incidents into map layers as they stand on ``day``.
+
+    Span layers (blockades, strikes, curfews) hold what is in force on the day; event layers
+    (deaths, detentions, protests) hold what happened in the window ending on the day.
+
+    Returns
+    -------
+    dict
+        Layer key -> incidents (national-scope rows included; they have no point).
+    """
+    from protestmap.aggregate import active_on, within
+
+    stamp = _timestamp(day)
+    start = window.start(day)
+    layers = joined.apply(lambda r: layer_of(r["event_type"], r["fatalities"]), axis=1)
+    frames: dict[str, pd.DataFrame] = {}
+    for key, (_, _, kind) in LAYERS.items():
+        rows = joined[layers == key]
+        if kind == "span":
+            frames[key] = active_on(rows, stamp)
+        else:
+            frames[key] = within(rows, start=start, end=stamp)
+    return frames
+
+
+def _radius(row: Any, key: str) -> float:
+    value = row["fatalities"] if key == "deaths" else row["blockade_points"]
+    base = 5.0 if key != "deaths" else 4.0
+    if not present(value):
+        return base
+    return base + 3.0 * math.sqrt(float(value))
+
+
+def _markers(group: folium.FeatureGroup, rows: pd.DataFrame, key: str, day: dt.date, prepared: Prepared) -> int:
+    import folium
+
+    colour = LAYERS[key][1]
+    stamp = _timestamp(day)
+    count = 0
+    for _, row in rows.iterrows():
+        if row.geometry is None or row.geometry.is_empty:
+            continue
+        today = row["event_date"] == stamp
+        marker = folium.CircleMarker(
+            location=(row.geometry.y, row.geometry.x),
+            radius=_radius(row, key),
+            color="#000000" if today and key == "deaths" else colour,
+            weight=3 if today else 1,
+            fill=True,
+            fill_color=colour,
+            fill_opacity=0.85 if today or LAYERS[key][2] == "span" else 0.45,
+        )
+        bind_text(
+            marker,
+            popup=popup_html(row, prepared.sources, prepared.figures),
+            tooltip=tooltip_text(row),
+        )
+        marker.add_to(group)
+        count += 1
+    return count
+
+
+def _colour(value: object, top: float, colours: tuple[str, ...]) -> str:
+    if not present(value) or float(value) <= 0 or top <= 0:  # type: ignore[arg-type]
+        return "#f7f7f7"
+    value = float(value)  # type: ignore[arg-type]
+    step = min(len(colours) - 1, int(len(colours) * value / (top + 1e-9)))
+    return colours[step]
+
+
+_REDS = ("#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
+
+
+def _choropleth(
+    units: gpd.GeoDataFrame, values: pd.DataFrame, column: str, name: str, *, show: bool
+) -> tuple[Any, float]:
+    import folium
+
+    merged = units.merge(values[["ubigeo", column]], on="ubigeo", how="left")
+    numbers = merged[column].astype("Float64")
+    top = float(numbers.max()) if numbers.notna().any() else 0.0
+    merged["label"] = [
+        f"{html.escape(n)}: {v if present(v) else 'no data'}"
+        for n, v in zip(merged["name"], merged[column].astype(object), strict=True)
+    ]
+    merged["fill"] = [_colour(v, top, _REDS) for v in numbers.astype(object)]
+    layer = folium.GeoJson(
+        merged[["ubigeo", "label", "fill", "geometry"]].to_json(),
+        name=name,
+        show=show,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "color": "#555",
+            "weight": 0.6,
+            "fillOpacity": 0.7,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    )
+    return layer, top
+
+
+def _span_polygons(units: dict[str, gpd.GeoDataFrame], rows: pd.DataFrame, colour: str) -> Any | None:
+    import folium
+    import geopandas as gpd
+    import pandas as pd
+
+    codes = rows.loc[rows["scope"] == "regional", "ubigeo"].dropna().astype(str).unique()
+    shapes = []
+    for code in codes:
+        layer = units["department"] if len(code) == 2 else units["province"]
+        shapes.append(layer[layer["ubigeo"] == code[:4]])
+    if not shapes:
+        return None
+    frame = gpd.GeoDataFrame(pd.concat(shapes, ignore_index=True), crs="EPSG:4326")
+    frame["label"] = frame["name"].map(html.escape)
+    return folium.GeoJson(
+        frame[["ubigeo", "label", "geometry"]].to_json(),
+        style_function=lambda f: {
+            "fillColor": colour,
+            "color": colour,
+            "weight": 1.5,
+            "fillOpacity": 0.18,
+            "dashArray": "4 3",
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    )
+
+
+def _title(joined: pd.DataFrame, frames: dict[str, pd.DataFrame], day: dt.date, window: Window) -> str:
+    from protestmap.aggregate import national_totals
+
+    stamp = _timestamp(day)
+    today = national_totals(joined, start=stamp, end=stamp)
+    to_date = national_totals(joined, end=stamp)
+    national_blocks = frames["blockades"][frames["blockades"]["scope"] == "national"]["blockade_points"].dropna()
+    strikes = frames["strikes"]["admin1"].dropna().nunique()
+    emergency = frames["curfews"]
+    national_soe = (emergency["scope"] == "national").any()
+    parts = [
+        f"Peru, {day:%d %B %Y}",
+        f"deaths this day: {today['fatalities']} (to date: {to_date['fatalities']})",
+        f"injured this day: {today['injured']}",
+        f"blockade points reported nationwide: {int(national_blocks.max())}" if len(national_blocks) else "",
+        f"departments on strike: {strikes}" if strikes else "",
+        "national state of emergency in force" if national_soe else "",
+        f"curfews / regional emergencies in force: {int((emergency['scope'] != 'national').sum())}"
+        if len(emergency)
+        else "",
+    ]
+    return " · ".join(html.escape(p) for p in parts if p)
+
+
+def render_date_map(
+    prepared: Prepared,
+    day: dt.date,
+    *,
+    level: str = "department",
+    window: Window | None = None,
+    self_contained: bool = False,
+) -> folium.Map:
+    """Build the map of Peru on ``day``.
+
+    Parameters
+    ----------
+    prepared
+        Joined incidents with sources (see :func:`protestmap.join.prepare_incidents`).
+    day
+        The day shown.
+    level
+        ``department`` or ``province`` for the choropleths.
+    window
+        Which past events to show (cumulative by default).
+    self_contained
+        Inline every asset and draw no web tiles (the boundaries serve as basemap).
+
+    Returns
+    -------
+    folium.Map
+        The map; ``m.protestmap_counts`` holds the number of features in each layer.
+    """
+    import folium
+
+    from protestmap.aggregate import aggregate
+
+    window = window or Window()
+    joined = prepared.joined
+    frames = day_layers(joined, day, window)
+    fmap = new_map(self_contained=self_contained, boundaries=prepared.boundaries)
+    counts: dict[str, int] = {}
+    groups: dict[str, folium.FeatureGroup] = {}
+    if prepared.boundaries is not None:
+        units = {
+            "department": prepared.boundaries.departments,
+            "province": prepared.boundaries.provinces,
+        }
+        values = aggregate(joined, by=level, end=_timestamp(day))
+        absolute, _ = _choropleth(units[level], values, "fatalities", f"Deaths to date by {level}", show=True)
+        rate, _ = _choropleth(
+            units[level],
+            values,
+            "fatalities_per_100k",
+            f"Deaths per 100,000 inhabitants by {level}",
+            show=False,
+        )
+        absolute.add_to(fmap)
+        rate.add_to(fmap)
+        counts["choropleth"] = len(units[level])
+    for key, (label, colour, _) in LAYERS.items():
+        group = folium.FeatureGroup(name=label, show=True)
+        counts[key] = _markers(group, frames[key], key, day, prepared)
+        if prepared.boundaries is not None and key in {"strikes", "curfews"}:
+            polygons = _span_polygons(units, frames[key], colour)
+            if polygons is not None:
+                polygons.add_to(group)
+        group.add_to(fmap)
+        groups[key] = group
+    layer_registry(fmap, groups)
+    title = _title(joined, frames, day, window)
+    finish_map(fmap, title=title, window=window, warning=prepared.warning)
+    fmap.protestmap_counts = counts  # type: ignore[attr-defined]
+    return fmap
+
+
+def render_date_file(
+    day: dt.date,
+    *,
+    level: str = "department",
+    window: Window | None = None,
+    data: str | None = None,
+    boundaries_dir: str | None = None,
+    out: Path | None = None,
+    self_contained: bool = False,
+) -> tuple[Path, str]:
+    """Render the map of ``day`` to an HTML file, atomically.
+
+    Returns
+    -------
+    tuple
+        The file written and a warning (empty when boundaries were found).
+    """
+    from protestmap.join import prepare_incidents
+    from protestmap.page import page_html, write_atomic
+
+    prepared = prepare_incidents(data, boundaries_dir=boundaries_dir)
+    fmap = render_date_map(prepared, day, level=level, window=window, self_contained=self_contained)
+    target = out or Path("maps") / f"peru-protests-{day:%Y-%m-%d}.html"
+    return write_atomic(page_html(fmap, self_contained=self_contained), target), prepared.warning

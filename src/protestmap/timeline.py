@@ -1,0 +1,254 @@
+"""The timeline map: one page, a day slider over the whole period, every layer driven by it.
+
+folium's TimestampedGeoJson cannot give each feature its own duration, loses polygons with
+``duration``, and does not work with LayerControl. Here each incident is a Leaflet layer created
+once and added to or removed from its layer group as the day changes, so start and end dates are
+honoured and the layer toggles keep working. Large tables are aggregated per unit and day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from protestmap.mapdata import LAYERS, Window, layer_of, popup_html, present, tooltip_text
+from protestmap.page import finish_map, new_map
+
+if TYPE_CHECKING:
+    import folium
+    import pandas as pd
+
+    from protestmap.join import Prepared
+
+__all__ = ["AGGREGATE_ABOVE", "render_timeline_file", "render_timeline_map", "timeline_payload"]
+
+#: Above this many placed incidents the timeline shows one marker per unit, layer and day.
+AGGREGATE_ABOVE = 2000
+
+
+def _int(value: object) -> int:
+    return int(value) if present(value) else 0  # type: ignore[call-overload]
+
+
+def _index(day: object, first: dt.date) -> int:
+    return (day.date() - first).days  # type: ignore[attr-defined]
+
+
+def _events(rows: pd.DataFrame, prepared: Prepared, first: dt.date, level: str) -> list[dict[str, Any]]:
+    unit_column = "department_code" if level == "department" else "province_code"
+    events = []
+    for _, row in rows.iterrows():
+        key = layer_of(row["event_type"], row["fatalities"])
+        end = row["end_date"] if present(row["end_date"]) else row["event_date"]
+        size = row["fatalities"] if key == "deaths" else row["blockade_points"]
+        area = row["ubigeo"] if key in {"strikes", "curfews"} and row["scope"] == "regional" else None
+        events.append(
+            {
+                "layer": key,
+                "start": _index(row["event_date"], first),
+                "end": _index(end, first),
+                "lat": round(row.geometry.y, 5),
+                "lon": round(row.geometry.x, 5),
+                "r": 4 + 3 * math.sqrt(_int(size)),
+                "colour": LAYERS[key][1],
+                "deaths": _int(row["fatalities"]),
+                "injured": _int(row["injured"]),
+                "unit": row[unit_column] if present(row[unit_column]) else None,
+                "area": area if present(area) else None,
+                "popup": popup_html(row, prepared.sources, prepared.figures),
+                "tooltip": tooltip_text(row),
+            }
+        )
+    return events
+
+
+def _aggregated(rows: pd.DataFrame, first: dt.date, level: str) -> list[dict[str, Any]]:
+    """One marker per (layer, unit, start, end), for tables too large to draw row by row."""
+    unit_column = "department_code" if level == "department" else "province_code"
+    frame = rows.assign(
+        layer=[layer_of(t, f) for t, f in zip(rows["event_type"], rows["fatalities"], strict=True)],
+        last=rows["end_date"].fillna(rows["event_date"]),
+        x=rows.geometry.x,
+        y=rows.geometry.y,
+        unit=rows[unit_column].fillna("?"),
+    )
+    grouped = frame.groupby(["layer", "unit", "event_date", "last"], sort=True)
+    table = grouped.agg(
+        n=("event_id", "size"),
+        deaths=("fatalities", "sum"),
+        injured=("injured", "sum"),
+        x=("x", "mean"),
+        y=("y", "mean"),
+    )
+    events = []
+    for (key, unit, start, end), g in table.iterrows():
+        label = LAYERS[key][0].lower()
+        counts = f"{int(g['deaths'])} dead, {int(g['injured'])} injured"
+        text = f"{g['n']} incidents ({label}) in unit {unit} on {start:%Y-%m-%d}: {counts}"
+        events.append(
+            {
+                "layer": key,
+                "start": _index(start, first),
+                "end": _index(end, first),
+                "lat": round(float(g["y"]), 4),
+                "lon": round(float(g["x"]), 4),
+                "r": 4 + 2 * math.sqrt(int(g["n"])),
+                "colour": LAYERS[key][1],
+                "deaths": int(g["deaths"]),
+                "injured": int(g["injured"]),
+                "unit": None if unit == "?" else unit,
+                "area": None,
+                "popup": html.escape(text) + "<br>Open the incident table for each incident's sources.",
+                "tooltip": html.escape(text),
+            }
+        )
+    return events
+
+
+def timeline_payload(
+    prepared: Prepared,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    level: str = "department",
+) -> dict[str, Any]:
+    """Compute what the timeline page embeds: days, incidents as events, units and areas.
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``days`` (ISO dates), ``events`` (one per placed incident, or per unit and
+        day when aggregated), ``national`` (national-scope rows, shown in the totals line),
+        ``units`` (choropleth polygons), ``areas`` (polygons of regional strikes and curfews),
+        ``span_layers`` and ``initial`` (the day shown first).
+    """
+    import pandas as pd
+
+    from protestmap.aggregate import within
+
+    joined = prepared.joined
+    first = start or joined["event_date"].min().date()
+    last = end or max(joined["event_date"].max(), joined["end_date"].max()).date()
+    rows = within(joined, end=last)
+    rows = rows[rows["end_date"].fillna(rows["event_date"]) >= pd.Timestamp(first)]
+    national = rows[rows["scope"] == "national"]
+    placed = rows[(rows["scope"] != "national") & rows.geometry.notna()]
+    big = len(placed) > AGGREGATE_ABOVE
+    events = _aggregated(placed, first, level) if big else _events(placed, prepared, first, level)
+    days = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+    payload: dict[str, Any] = {
+        "days": days,
+        "events": events,
+        "aggregated": big,
+        "national": [
+            {
+                "start": max(0, _index(r["event_date"], first)),
+                "end": _index(r["end_date"] if present(r["end_date"]) else r["event_date"], first),
+                "deaths": _int(r["fatalities"]),
+                "injured": _int(r["injured"]),
+                "text": html.escape(
+                    f"nationwide: {r['event_type'].replace('_', ' ')}"
+                    + (f" ({_int(r['blockade_points'])} points)" if present(r["blockade_points"]) else "")
+                ),
+            }
+            for _, r in national.iterrows()
+        ],
+        "span_layers": [k for k, v in LAYERS.items() if v[2] == "span"],
+        "initial": len(days) - 1,
+        "units": None,
+        "areas": {},
+    }
+    if prepared.boundaries is not None:
+        units = prepared.boundaries.layer(level)[["ubigeo", "name", "geometry"]].copy()
+        units["label"] = units.pop("name").map(html.escape)
+        payload["units"] = json.loads(units.to_json())
+        codes = {e["area"] for e in events if e["area"]}
+        for code in codes:
+            layer = prepared.boundaries.departments if len(code) == 2 else prepared.boundaries.provinces
+            shape = layer[layer["ubigeo"] == code[:4]]
+            if len(shape):
+                payload["areas"][code] = json.loads(shape[["ubigeo", "geometry"]].to_json())
+    return payload
+
+
+_CONTROLS = (
+    "<div id='pm-controls' style='position:fixed;bottom:24px;left:50%;transform:translateX(-50%);z-index:1000;"
+    "background:#fff;padding:8px 12px;border:1px solid #999;border-radius:4px;font:13px sans-serif;"
+    "width:min(720px,90%)'>"
+    "<button id='pm-play' type='button'>Play</button> <b id='pm-day'></b> "
+    "<select id='pm-mode' aria-label='window'><option value='0'>cumulative</option>"
+    "<option value='1'>this day only</option><option value='7'>last 7 days</option>"
+    "<option value='30'>last 30 days</option></select>"
+    "<input id='pm-slider' type='range' min='0' max='0' value='0' style='width:100%' aria-label='day'>"
+    "<div id='pm-totals'></div></div>"
+)
+
+
+def render_timeline_map(
+    prepared: Prepared,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    level: str = "department",
+    window: Window | None = None,
+    self_contained: bool = False,
+) -> folium.Map:
+    """Build the timeline page: day slider, play/pause, cumulative or moving window."""
+    import folium
+    from branca.element import Element, MacroElement
+    from jinja2 import Template
+
+    payload = timeline_payload(prepared, start=start, end=end, level=level)
+    window = window or Window()
+    fmap = new_map(self_contained=self_contained, boundaries=prepared.boundaries)
+    groups = {}
+    for key, (label, _, _) in LAYERS.items():
+        groups[key] = folium.FeatureGroup(name=label, show=True).add_to(fmap)
+    title = html.escape(
+        f"Peru, {payload['days'][0]} to {payload['days'][-1]}: move the slider or press Play"
+        + (" (markers aggregated per unit and day)" if payload["aggregated"] else "")
+    )
+    control = finish_map(fmap, title=title, window=window, warning=prepared.warning)
+    mode = {None: "0", 1: "1", 7: "7", 30: "30"}.get(window.days, str(window.days))
+    controls = _CONTROLS
+    if mode not in {"0", "1", "7", "30"}:
+        controls = controls.replace("</select>", f"<option value='{mode}'>last {mode} days</option></select>")
+    controls = controls.replace(f"<option value='{mode}'>", f"<option value='{mode}' selected>")
+    fmap.get_root().html.add_child(Element(controls))
+    script = resources.files("protestmap").joinpath("_data", "timeline.js").read_text(encoding="utf-8")
+    element = MacroElement()
+    element._template = Template("{% macro script(this, kwargs) %}" + script + "{% endmacro %}")
+    element.payload = payload
+    element.groups = {key: group.get_name() for key, group in groups.items()}
+    element.control = control.get_name()
+    fmap.add_child(element)
+    fmap.protestmap_payload = payload  # type: ignore[attr-defined]
+    return fmap
+
+
+def render_timeline_file(
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    level: str = "department",
+    window: Window | None = None,
+    data: str | None = None,
+    boundaries_dir: str | None = None,
+    out: Path | None = None,
+    self_contained: bool = False,
+) -> tuple[Path, str]:
+    """Render the timeline to an HTML file, atomically; return the path and any warning."""
+    from protestmap.join import prepare_incidents
+    from protestmap.page import page_html, write_atomic
+
+    prepared = prepare_incidents(data, boundaries_dir=boundaries_dir)
+    fmap = render_timeline_map(
+        prepared, start=start, end=end, level=level, window=window, self_contained=self_contained
+    )
+    target = out or Path("maps") / "peru-protests-timeline.html"
+    return write_atomic(page_html(fmap, self_contained=self_contained), target), prepared.warning
