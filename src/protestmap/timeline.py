@@ -67,47 +67,43 @@ def _events(rows: pd.DataFrame, prepared: Prepared, first: dt.date, level: str) 
     return events
 
 
-def _aggregated(rows: pd.DataFrame, first: dt.date, level: str) -> list[dict[str, Any]]:
-    """One marker per (layer, unit, start, end), for tables too large to draw row by row."""
+def _aggregated(rows: pd.DataFrame, first: dt.date, level: str) -> dict[str, list[Any]]:
+    """Count incidents per (layer, unit, start, end) as compact columns, for very large tables.
+
+    The page turns each cell into one marker at the unit's representative point and writes its
+    text itself (numbers, dates and escaped unit names only), so the HTML stays small.
+    """
     unit_column = "department_code" if level == "department" else "province_code"
+    keys = list(LAYERS)
     frame = rows.assign(
-        layer=[layer_of(t, f) for t, f in zip(rows["event_type"], rows["fatalities"], strict=True)],
+        layer=[keys.index(layer_of(t, f)) for t, f in zip(rows["event_type"], rows["fatalities"], strict=True)],
         last=rows["end_date"].fillna(rows["event_date"]),
-        x=rows.geometry.x,
-        y=rows.geometry.y,
         unit=rows[unit_column].fillna("?"),
+        deaths=rows["fatalities"].fillna(0).astype("int64"),
+        hurt=rows["injured"].fillna(0).astype("int64"),
     )
-    grouped = frame.groupby(["layer", "unit", "event_date", "last"], sort=True)
-    table = grouped.agg(
-        n=("event_id", "size"),
-        deaths=("fatalities", "sum"),
-        injured=("injured", "sum"),
-        x=("x", "mean"),
-        y=("y", "mean"),
+    table = frame.groupby(["layer", "unit", "event_date", "last"], sort=True).agg(
+        n=("event_id", "size"), deaths=("deaths", "sum"), injured=("hurt", "sum")
     )
-    events = []
-    for (key, unit, start, end), g in table.iterrows():
-        label = LAYERS[key][0].lower()
-        counts = f"{int(g['deaths'])} dead, {int(g['injured'])} injured"
-        text = f"{g['n']} incidents ({label}) in unit {unit} on {start:%Y-%m-%d}: {counts}"
-        events.append(
-            {
-                "layer": key,
-                "start": _index(start, first),
-                "end": _index(end, first),
-                "lat": round(float(g["y"]), 4),
-                "lon": round(float(g["x"]), 4),
-                "r": 4 + 2 * math.sqrt(int(g["n"])),
-                "colour": LAYERS[key][1],
-                "deaths": int(g["deaths"]),
-                "injured": int(g["injured"]),
-                "unit": None if unit == "?" else unit,
-                "area": None,
-                "popup": html.escape(text) + "<br>Open the incident table for each incident's sources.",
-                "tooltip": html.escape(text),
-            }
-        )
-    return events
+    index = table.index.to_frame(index=False)
+    return {
+        "layer": index["layer"].tolist(),
+        "unit": index["unit"].tolist(),
+        "start": [(d.date() - first).days for d in index["event_date"]],
+        "end": [(d.date() - first).days for d in index["last"]],
+        "n": table["n"].tolist(),
+        "deaths": table["deaths"].tolist(),
+        "injured": table["injured"].tolist(),
+    }
+
+
+def _unit_points(prepared: Prepared, level: str) -> tuple[dict[str, list[float]], dict[str, str]]:
+    if prepared.boundaries is None:
+        return {}, {}
+    units = prepared.boundaries.layer(level)
+    points = units.geometry.representative_point()
+    where = {code: [round(p.y, 4), round(p.x, 4)] for code, p in zip(units["ubigeo"], points, strict=True)}
+    return where, dict(zip(units["ubigeo"], units["name"], strict=True))
 
 
 def timeline_payload(
@@ -139,12 +135,16 @@ def timeline_payload(
     national = rows[rows["scope"] == "national"]
     placed = rows[(rows["scope"] != "national") & rows.geometry.notna()]
     big = len(placed) > AGGREGATE_ABOVE
-    events = _aggregated(placed, first, level) if big else _events(placed, prepared, first, level)
+    events = [] if big else _events(placed, prepared, first, level)
     days = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
     payload: dict[str, Any] = {
         "days": days,
         "events": events,
         "aggregated": big,
+        "agg": _aggregated(placed, first, level) if big else None,
+        "layer_keys": list(LAYERS),
+        "layer_labels": [label for label, _, _ in LAYERS.values()],
+        "layer_colours": [colour for _, colour, _ in LAYERS.values()],
         "national": [
             {
                 "start": max(0, _index(r["event_date"], first)),
@@ -163,6 +163,8 @@ def timeline_payload(
         "units": None,
         "areas": {},
     }
+    if big:
+        payload["unit_points"], payload["unit_names"] = _unit_points(prepared, level)
     if prepared.boundaries is not None:
         units = prepared.boundaries.layer(level)[["ubigeo", "name", "geometry"]].copy()
         units["label"] = units.pop("name").map(html.escape)

@@ -5,7 +5,25 @@
   var data = {{ this.payload|tojson }};
   var groups = { {% for key, name in this.groups.items() %}{{ key|tojson }}: {{ name }},{% endfor %} };
   var spans = data.span_layers;
-  var markers = data.events.map(function (ev) {
+  function esc(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" }[c];
+    });
+  }
+  if (data.agg) {  // very large tables: one marker per unit, layer and span, text written here
+    var a = data.agg;
+    data.events = a.layer.map(function (li, i) {
+      var where = data.unit_points[a.unit[i]] || [-9.3, -75.0];
+      var text = a.n[i] + " incidents (" + data.layer_labels[li] + ") in " + (data.unit_names[a.unit[i]] || a.unit[i]) +
+        ", " + data.days[a.start[i]] + (a.end[i] > a.start[i] ? " to " + data.days[a.end[i]] : "") + ": " +
+        a.deaths[i] + " dead, " + a.injured[i] + " injured";
+      return { layer: data.layer_keys[li], start: a.start[i], end: a.end[i], lat: where[0], lon: where[1],
+        r: 4 + 2 * Math.sqrt(a.n[i]), colour: data.layer_colours[li], deaths: a.deaths[i], injured: a.injured[i],
+        unit: a.unit[i], area: null, popup: esc(text) + "<br>Open the incident table for each incident's sources.",
+        tooltip: esc(text) };
+    });
+  }
+  function build(ev) {  // markers are created the first time they are shown
     var style = { radius: ev.r, color: ev.colour, weight: 1, fillColor: ev.colour, fillOpacity: 0.55 };
     var layer = L.circleMarker([ev.lat, ev.lon], style);
     if (ev.area && data.areas[ev.area]) {
@@ -14,8 +32,9 @@
     }
     layer.bindPopup(ev.popup, { maxWidth: 380 });
     layer.bindTooltip(ev.tooltip, { sticky: true });
-    return { ev: ev, layer: layer, shown: false };
-  });
+    return layer;
+  }
+  var markers = data.events.map(function (ev) { return { ev: ev, layer: null, shown: false }; });
   var choropleth = null;
   if (data.units) {
     choropleth = L.geoJSON(data.units, { style: { color: "#555", weight: 0.6, fillColor: "#f7f7f7", fillOpacity: 0.7 } });
@@ -48,13 +67,16 @@
       var lo = span && n === 0 ? t : from;
       var visible = ev.start <= t && ev.end >= lo;
       if (visible !== m.shown) {
+        if (visible && !m.layer) { m.layer = build(ev); }
         if (visible) { groups[ev.layer].addLayer(m.layer); } else { groups[ev.layer].removeLayer(m.layer); }
         m.shown = visible;
       }
       if (visible) {
         shown[ev.layer] = (shown[ev.layer] || 0) + 1;
         var today = ev.start === t && !span;
-        m.layer.eachLayer ? null : m.layer.setStyle({ weight: today ? 3 : 1, color: today && ev.layer === "deaths" ? "#000" : ev.colour });
+        if (!m.layer.eachLayer) {
+          m.layer.setStyle({ weight: today ? 3 : 1, color: today && ev.layer === "deaths" ? "#000" : ev.colour });
+        }
         if (!span && ev.start >= from) {
           deaths += ev.deaths; injured += ev.injured;
           if (ev.unit) { perUnit[ev.unit] = (perUnit[ev.unit] || 0) + ev.deaths; }

@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from protestmap import page as page_module
+from protestmap.cli import app
+from protestmap.join import prepare_incidents
+from protestmap.mapdata import Window, parse_window, popup_html
+from protestmap.page import page_html
+from protestmap.render import day_layers, render_date_map
+from protestmap.timeline import render_timeline_map, timeline_payload
+
+DAY = dt.date(2023, 1, 9)
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def prepared(boundaries_dir: Path):
+    return prepare_incidents(boundaries_dir=boundaries_dir)
+
+
+def expected_counts(joined: pd.DataFrame, day: dt.date) -> dict[str, int]:
+    """Independent recomputation of what each layer should hold on ``day``."""
+    stamp = pd.Timestamp(day)
+    placed = joined[joined.geometry.notna()]
+    dead = placed["fatalities"].fillna(0) > 0
+    last = placed["end_date"].fillna(placed["event_date"])
+    active = (placed["event_date"] <= stamp) & (last >= stamp)
+    happened = placed["event_date"] <= stamp
+    kind = placed["event_type"]
+    return {
+        "deaths": int((dead & happened).sum()),
+        "blockades": int((~dead & active & (kind == "blockade")).sum()),
+        "strikes": int((~dead & active & (kind == "strike")).sum()),
+        "curfews": int((~dead & active & kind.isin(["curfew", "state_of_emergency"])).sum()),
+        "detentions": int((~dead & happened & kind.isin(["detention", "raid"])).sum()),
+        "protests": int(
+            (
+                ~dead
+                & happened
+                & ~kind.isin(["blockade", "strike", "curfew", "state_of_emergency", "detention", "raid"])
+            ).sum()
+        ),
+    }
+
+
+def test_layer_contents_match_the_data(prepared) -> None:
+    fmap = render_date_map(prepared, DAY)
+    counts = fmap.protestmap_counts
+    assert {k: counts[k] for k in expected_counts(prepared.joined, DAY)} == expected_counts(prepared.joined, DAY)
+    assert counts["deaths"] >= 10 and counts["blockades"] >= 10
+    assert counts["choropleth"] == 25
+
+
+def test_moving_window_drops_old_events(prepared) -> None:
+    frames = day_layers(prepared.joined, DAY, Window(1))
+    assert set(frames["deaths"]["event_date"].dt.date) == {DAY}
+    cumulative = day_layers(prepared.joined, DAY, Window())
+    assert len(cumulative["deaths"]) > len(frames["deaths"])
+
+
+def test_map_state_title_layers_and_attribution(prepared) -> None:
+    html = page_html(render_date_map(prepared, DAY, level="province"), self_contained=False)
+    assert "deaths this day: 19 (to date: 48)" in html
+    assert "national state of emergency in force" in html
+    for label in ("Deaths to date by province", "Deaths per 100,000 inhabitants by province", "Road blockades active"):
+        assert label in html
+    assert r"L\u00edmites: INEI (IDE-INEI, actualizaci\u00f3n 2023), CC BY 4.0" in html
+    assert "openstreetmap" in html.lower()
+    externals = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html)
+    assert externals == [
+        "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js",
+        "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css",
+    ], "only Leaflet itself is loaded"
+
+
+def test_self_contained_page_has_no_external_reference(prepared) -> None:
+    html = page_html(render_date_map(prepared, DAY, self_contained=True), self_contained=True)
+    assert not re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="https?://', html)
+    assert "tile.openstreetmap" not in html
+    assert "Leaflet 1.9.4" in html
+    assert "data:image/png;base64," in html
+
+
+def test_popup_lists_every_source_and_disagreeing_figures(prepared) -> None:
+    row = prepared.joined.set_index("event_id").loc["2023-01-09-juliaca-deaths"].copy()
+    row["event_id"] = "2023-01-09-juliaca-deaths"
+    popup = popup_html(row, prepared.sources, prepared.figures)
+    for source_id in row["source_ids"].split(";"):
+        outlet = prepared.sources.loc[source_id, "outlet"]
+        assert outlet.replace("&", "&amp;") in popup
+    assert popup.count("<li>fatalities:") >= 8
+    assert "seed article 001_db12b1f615bd43cf.txt" in popup
+
+
+def test_escaping_of_untrusted_text(prepared) -> None:
+    row = prepared.joined.iloc[0].copy()
+    row["location"] = "<script>alert(1)</script>"
+    row["notes"] = '<img src=x onerror="alert(2)"> ${alert(3)} `'
+    popup = popup_html(row, prepared.sources, None)
+    assert "<script>" not in popup and "<img" not in popup
+    assert "&lt;script&gt;" in popup and "&lt;img src=x" in popup
+
+
+def test_timeline_payload_honours_spans(prepared) -> None:
+    payload = timeline_payload(prepared)
+    days = payload["days"]
+    assert days[0] == "2022-12-07" and days[-1] == "2023-03-05"
+    puno_strike = [e for e in payload["events"] if e["layer"] == "strikes" and e["area"] == "21"]
+    assert len(puno_strike) == 1
+    assert days[puno_strike[0]["start"]] == "2023-01-04" and days[puno_strike[0]["end"]] == "2023-03-05"
+    assert any(n["text"].startswith("nationwide: state of emergency") for n in payload["national"])
+    assert not payload["aggregated"]
+
+
+def test_timeline_aggregates_large_tables(prepared, monkeypatch: pytest.MonkeyPatch) -> None:
+    import protestmap.timeline as tl
+
+    monkeypatch.setattr(tl, "AGGREGATE_ABOVE", 5)
+    payload = timeline_payload(prepared)
+    assert payload["aggregated"] and payload["events"] == []
+    placed = prepared.joined[(prepared.joined["scope"] != "national") & prepared.joined.geometry.notna()]
+    assert sum(payload["agg"]["n"]) == len(placed)
+    assert sum(payload["agg"]["deaths"]) == int(placed["fatalities"].fillna(0).sum())
+    assert set(payload["agg"]["unit"]) <= set(payload["unit_points"])
+
+
+def test_timeline_page_has_controls(prepared) -> None:
+    html = page_html(render_timeline_map(prepared, window=Window(7)), self_contained=True)
+    for element in ("pm-slider", "pm-play", "pm-mode", "<option value='7' selected>"):
+        assert element in html
+
+
+def test_cli_render_writes_default_path(boundaries_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["render", "--date", "2023-01-09", "--boundaries", str(boundaries_dir)])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "maps" / "peru-protests-2023-01-09.html"
+    assert result.output.strip().endswith("maps/peru-protests-2023-01-09.html")
+    assert path.stat().st_size > 100_000
+    result = runner.invoke(
+        app, ["render", "--timeline", "--from", "2023-01-01", "--to", "2023-01-31", "--boundaries", str(boundaries_dir)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "maps" / "peru-protests-timeline.html").is_file()
+
+
+def test_cli_render_without_boundaries_warns_and_draws_markers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import protestmap.boundaries as bmod
+
+    monkeypatch.delenv("PROTESTMAP_BOUNDARIES", raising=False)
+    monkeypatch.setattr(bmod, "cache_dir", lambda: tmp_path / "none")
+    out = tmp_path / "map.html"
+    result = runner.invoke(app, ["render", "--date", "2023-01-09", "--out", str(out), "--self-contained"])
+    assert result.exit_code == 0, result.output
+    assert "markers only" in result.output
+    html = out.read_text(encoding="utf-8")
+    assert "Deaths to date by" not in html and "Road blockades active" in html
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["render"],
+        ["render", "--date", "2023-01-09", "--timeline"],
+        ["render", "--date", "2023-02-30"],
+        ["render", "--date", "2023-01-09", "--window", "week"],
+    ],
+)
+def test_cli_render_rejects_bad_arguments(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "error:" in result.output
+
+
+def test_parse_window() -> None:
+    assert parse_window("cumulative") == Window()
+    assert parse_window("7d") == Window(7)
+    with pytest.raises(ValueError, match="7d"):
+        parse_window("0d")
+
+
+def test_failed_render_leaves_no_partial_file(
+    boundaries_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "map.html"
+    out.write_text("previous map", encoding="utf-8")
+
+    def broken_write(stream_text: str, path: Path) -> Path:
+        return page_module.write_atomic(stream_text[: len(stream_text) // 2] + _explode(), path)
+
+    def _explode() -> str:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(page_module, "write_atomic", broken_write)
+    with pytest.raises(RuntimeError, match="disk full"):
+        runner.invoke(
+            app,
+            ["render", "--date", "2023-01-09", "--out", str(out), "--boundaries", str(boundaries_dir)],
+            catch_exceptions=False,
+        )
+    assert out.read_text(encoding="utf-8") == "previous map"
+    assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
+
+
+def test_write_atomic_cleans_up_on_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "out.html"
+
+    def fail(self: Path, other: Path) -> None:
+        raise OSError("rename failed")
+
+    monkeypatch.setattr(Path, "replace", fail)
+    with pytest.raises(OSError, match="rename failed"):
+        page_module.write_atomic("<html></html>", target)
+    assert list(tmp_path.iterdir()) == []
