@@ -299,6 +299,73 @@ def render(
         webbrowser.open(path.resolve().as_uri())
 
 
+@app.command()
+def extract(
+    articles: Annotated[list[Path], typer.Argument(help="Plain-text article files.")],
+    published: Annotated[
+        str | None, typer.Option("--published", help="Publication date if the text does not state one.")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="auto, en or es.")] = "auto",
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="csv or json (table also works).")] = Format.csv,
+    evaluate_truth: Annotated[
+        Path | None, typer.Option("--evaluate", help="Truth CSV: print precision, recall and F1.")
+    ] = None,
+    into: Annotated[
+        Path | None, typer.Option("--into", help="Compare with this dataset and write a review file.")
+    ] = None,
+    apply: Annotated[bool, typer.Option("--apply", help="With --into: add the new candidates to the dataset.")] = False,
+    min_confidence: Annotated[
+        float, typer.Option("--min-confidence", help="Drop candidates below this confidence.")
+    ] = 0.5,
+) -> None:
+    """Read news articles (English or Spanish) and print candidate incidents with their evidence.
+
+    Each candidate has the incident fields plus its source file, the character span of the
+    evidence sentence and a confidence. Dates are resolved against the article's own date (or
+    --published); running totals are not reported as new incidents.
+    """
+    from protestmap.extract import extract_text
+    from protestmap.extract_eval import CANDIDATE_COLUMNS, candidate_rows, read_article
+
+    if lang not in {"auto", "en", "es"}:
+        _err("error: --lang must be auto, en or es")
+        raise typer.Exit(2)
+    day = _parse_day(published, "--published") if published else None
+    extractions = []
+    for path in articles:
+        if not path.is_file():
+            _err(f"error: no such file: {path}")
+            raise typer.Exit(2)
+        extractions.append(extract_text(read_article(path), source=path.name, published=day, language=lang))
+    if evaluate_truth is not None:
+        from protestmap.extract_eval import evaluate, load_truth
+
+        typer.echo(evaluate(extractions, load_truth(evaluate_truth), min_confidence=min_confidence).report(), nl=False)
+        return
+    if into is not None:
+        _propose(extractions, into, apply=apply, min_confidence=min_confidence)
+        return
+    rows = [row for e in extractions for row in candidate_rows(e, min_confidence=min_confidence)]
+    typer.echo(render_rows(rows, CANDIDATE_COLUMNS, fmt, title="candidate incidents"), nl=False)
+    _err(f"{len(rows)} candidate(s) from {len(extractions)} article(s)")
+
+
+def _propose(extractions: list, into: Path, *, apply: bool, min_confidence: float) -> None:
+    from protestmap.extract_eval import CANDIDATE_COLUMNS, apply_proposals, propose_into, rows_to_csv
+    from protestmap.incidents import load_incidents
+    from protestmap.page import write_atomic
+
+    proposals = propose_into(extractions, load_incidents(into), min_confidence=min_confidence)
+    fresh = sum(p["status"] == "new" for p in proposals)
+    if apply:
+        added = apply_proposals(proposals, into)
+        typer.echo(f"added {added} incident(s) to {into}; {len(proposals) - fresh} matched existing incidents")
+        return
+    review = (into if into.is_dir() else into.parent) / "extraction-review.csv"
+    write_atomic(rows_to_csv(proposals, ["status", "event_id", *CANDIDATE_COLUMNS]), review)
+    typer.echo(f"{review}: {fresh} new candidate(s), {len(proposals) - fresh} matching existing incidents")
+
+
 def main() -> None:
     """Run the command line (the ``protestmap`` console script)."""
     from protestmap.errors import ProtestmapError

@@ -1,0 +1,115 @@
+"""Word lists and patterns that :mod:`protestmap.extract` reads news text with (English and Spanish).
+
+Patterns apply to accent-folded, lower-case text (see :func:`protestmap.textscan.fold`), except
+``NAME``, which finds capitalised place-name candidates in the original text.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _any(*alternatives: str) -> str:
+    """Build a regex matching any of the alternatives as whole words."""
+    return r"\b(?:" + "|".join(alternatives) + r")\b"
+
+
+CUES = {
+    "deaths": _any(
+        "killed", "kills?", "killing", "dead", "deaths?", "died", "die", "massacred?", "murdered", "shot dead",
+        "drowned", r"lost (?:their|his|her) li(?:fe|ves)", "ahogad[oa]s", "se ahogaron", "muert[oa]s?", "murio",
+        "murieron", "fallecid[oa]s?", "fallecio", "fallecieron", "asesinad[oa]s?", "perdio la vida",
+        "perdieron la vida",
+    ),
+    "injured": _any("injured", "wounded", "heridos?", "lesionados?"),
+    "detention": _any(
+        "arrested", "arrests?", "detained", "detentions?", "detenid[oa]s", "detenciones", "arrestad[oa]s"
+    ),
+    "raid": _any(
+        "raid(?:ed|s)?", "allanamientos?", "allanaron", r"irrumpi\w*",
+        r"(?:entered|stormed) the (?:\w+ ){0,4}universi\w+",
+    ),
+    "blockade": _any(
+        "blockades?", "blocked", "blocking", "barricades", "roadblocks?", "bloqueos?", "bloquearon", "bloqueada?s?",
+        "cutting off highways",
+    ),
+    "strike": _any("strike", "work stoppage", "paro", "huelga"),
+    "curfew": _any("curfews?", "toque de queda", "inmovilizacion social"),
+    "state_of_emergency": _any("state of emergency", "estado de emergencia"),
+    "march": _any(
+        "march(?:ed|es)?", "marcha(?:ron)?", "rall(?:y|ied|ying)", "protested", r"demonstrat\w+", r"mobiliz\w+",
+        r"movilizac\w+", r"manifestac\w+", "took to the streets",
+    ),
+}  # fmt: skip
+COUNT_WORDS = {
+    "fatalities": "(?:"
+    + "|".join(
+        [
+            "dead", "deaths?", "killed", "died", "drowned", "muert[oa]s", "murieron", "fallecid[oa]s", "fallecieron",
+            "asesinad[oa]s", "ahogad[oa]s", "civilians were massacred", "persons", "protesters were killed",
+            "were killed", "have died", "perdieron la vida",
+        ]
+    )
+    + ")",
+    "injured": r"(?:injured|wounded|heridos|heridas|lesionad[oa]s|quedaron heridas|resultaron heridos)",
+    "arrested": r"(?:detained|arrested|arrests|detenid[oa]s|arrestad[oa]s)",
+    "blockade_points": r"(?:points|sites|sectors|puntos|sectores)",
+}  # fmt: skip
+VERB_THEN_COUNT = {
+    "fatalities": r"(?:kills?|killed|killing|massacre of|toll[^.;]{0,60}?(?:to|at|of)|left|leaving)\s+",
+    "blockade_points": r"(?:blocked highways at|blockade of roads in|highways at)\s+",
+    "arrested": r"(?:arrested|detained|detuvo|detuvieron|arrestaron)\s+",
+    "injured": r"(?:injuring|wounding|hiriendo a)\s+",
+}
+MEASURE_OF = {"deaths": "fatalities", "injured": "injured", "detention": "arrested", "blockade": "blockade_points"}
+SINGULAR_DEATH = _any(
+    r"was (?:declared )?(?:killed|dead|shot dead)", "died", "murio", "fallecio", "perdio la vida", "a minor dead",
+    "first (?:protester|death) to",
+)  # fmt: skip
+CUMULATIVE = _any(
+    "death toll", "toll", "so far", "in total", "total number", "since", r"in the past \d+ days", r"past \d+ days",
+    "as of today", "now stands", "upwards of", "over the last", "in just", "hasta el momento", "suman", "se eleva",
+    "asciende", "en total", "desde",
+)  # fmt: skip
+NATIONAL = _any(
+    r"\d+ (?:provinces|regions|departments|provincias|regiones|departamentos)", "across the country", "nationwide",
+    "the whole country", "throughout the country", "in the country", "national strike", "a nivel nacional",
+    "en todo el pais", "todo el territorio",
+)  # fmt: skip
+NATIONAL_STRIKE = r"\b(?:national strike|nationwide strike|paro nacional|huelga nacional)\b"
+FUTURE = r"\b(?:will|expected|plans? to|calls? to|calling for|threat\w*|could|would|amenaz\w+|convoca\w*)\b"
+NOT_AN_ARREST = (
+    r"\b(?:in (?:pretrial )?detention|remains in detention|held without charge|prision preventiva|investigation)\b"
+)
+NUMBER_NOT_COUNT = re.compile(
+    r"^(?:-?year|years|anos|%|percent|km|days?|dias|th\b|st\b|nd\b|rd\b|months?|meses|hours?|horas)"
+)
+LEVEL_WORDS = re.compile(r"\b(?:departments?|regions?|regiones|departamentos|region)\b")
+SITE_WORDS = {
+    "plaza",
+    "avenida",
+    "av",
+    "calle",
+    "jiron",
+    "hospital",
+    "universidad",
+    "university",
+    "colegio",
+    "estadio",
+    "puente",
+}
+NOT_PLACES = {
+    "union", "libertad", "progreso", "independencia", "victoria", "esperanza", "paz", "florida", "santa", "san",
+    "pueblo", "colonia", "mayo", "castillo", "boluarte", "dina", "pedro", "prensa", "andina", "capital", "alto",
+    "grande", "nueva", "central", "bolivar", "sucre", "america", "pacific", "mexico", "cuba", "argentina",
+    "venezuela", "bolivia", "chile", "brazil", "brasil", "colombia", "ecuador", "congress", "congreso", "national",
+    "general", "telesur", "reuters",
+}  # fmt: skip
+LEADING = {
+    "in", "on", "the", "a", "el", "la", "los", "las", "en", "from", "to", "at", "of", "and", "but", "this", "that",
+    "meanwhile", "protesters", "peruvian", "peruvians", "thousands", "both", "when", "while", "during", "since",
+    "por", "desde", "hacia", "para", "según", "segun", "y", "e",
+}  # fmt: skip
+NAME = re.compile(
+    r"[A-ZÁÉÍÓÚÑ][\wáéíóúñü'’-]*(?:\s+(?:de(?:l)?\s+|la\s+|las\s+|los\s+|y\s+)?[A-ZÁÉÍÓÚÑ][\wáéíóúñü'’-]*){0,3}"
+)

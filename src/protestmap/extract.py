@@ -1,0 +1,401 @@
+"""Candidate incidents from news text (English and Spanish), each with its evidence.
+
+The method is deliberately general: sentence by sentence, event cues (killed / muertos, paro,
+toque de queda, ...) are found on accent-folded text, counts are read next to their cue (digits
+or number words), dates are resolved against the article's date with :mod:`dateparser`, and place
+names are geoparsed with the project's gazetteer, using the other places of the sentence and the
+article to settle ambiguous names. Running totals ("the toll rose to 48") are kept apart, never
+turned into new incidents. Nothing here is keyed to particular articles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+
+from protestmap import _lexicon as lex
+from protestmap.gazetteer import Entry, Gazetteer, load_gazetteer, normalize
+from protestmap.geocode import resolve
+from protestmap.textscan import (
+    Sentence,
+    detect_language,
+    find_dates,
+    fold,
+    latest_full_date,
+    publication_date,
+    sentences,
+)
+
+__all__ = ["Candidate", "Extraction", "eval_class", "extract_text"]
+
+
+@dataclass
+class Candidate:
+    """A candidate incident found in an article, with provenance."""
+
+    event_type: str
+    event_date: dt.date | None
+    time_precision: int
+    scope: str
+    place: Entry | None
+    location: str
+    counts: dict[str, int | None]
+    source: str
+    span: tuple[int, int]
+    evidence: str
+    confidence: float
+    cumulative: bool = False
+    evidence_spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Extraction:
+    """Everything read from one article."""
+
+    source: str
+    language: str
+    published: dt.date | None
+    candidates: list[Candidate]
+    running_totals: list[Candidate]
+
+
+def eval_class(event_type: str, fatalities: int | None) -> str:
+    """Collapse an event type into the evaluation classes (deaths, injuries, detention, ...)."""
+    if fatalities:
+        return "deaths"
+    return {
+        "attack_on_protesters": "deaths",
+        "accident": "deaths",
+        "clash": "injuries",
+        "protest": "march",
+    }.get(event_type, event_type)
+
+
+_SMALL = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
+    "nueve": 9, "diez": 10,
+}  # fmt: skip
+_NUMBER = r"(\d[\d,.]*|" + "|".join(_SMALL) + r")"
+
+
+def _count(text: str, measure: str) -> list[tuple[int, int]]:
+    """``(value, position)`` of counts for a measure in a folded, digitised sentence."""
+    found = []
+    patterns = [rf"\b{_NUMBER}\s+(?:[a-z-]+,?\s+){{0,3}}?{lex.COUNT_WORDS[measure]}"]
+    if measure in lex.VERB_THEN_COUNT:
+        patterns.append(lex.VERB_THEN_COUNT[measure] + r"(?:[a-z]+\s+){0,2}?" + _NUMBER + r"\b")
+    for pattern in patterns:
+        for match in re.finditer(pattern, text):
+            raw = match.group(1).rstrip(".,")
+            after = text[match.end(1) :].lstrip(" -")
+            if raw in _SMALL:
+                raw = str(_SMALL[raw])
+            if lex.NUMBER_NOT_COUNT.match(after) or not raw.replace(",", "").replace(".", "").isdigit():
+                continue
+            value = int(raw.replace(",", "").replace(".", ""))
+            if 1900 <= value <= 2100 or value > 100_000:
+                continue
+            found.append((value, match.start(1)))
+    return found
+
+
+def _mentions(sentence: Sentence, gaz: Gazetteer) -> list[tuple[int, str, str, bool]]:
+    """Capitalised name sequences that the gazetteer knows: ``(offset, text, folded, level_hint)``."""
+    out = []
+    folded_sentence = fold(sentence.text)
+    for match in lex.NAME.finditer(sentence.text):
+        words = [re.sub(r"['’]s$", "", w) for w in match.group(0).split()]
+        while words and words[0].lower() in lex.LEADING:
+            words = words[1:]
+        previous = folded_sentence[max(0, match.start() - 12) : match.start()].split()
+        if not words or (previous and previous[-1] in lex.SITE_WORDS):
+            continue
+        for size in range(len(words), 0, -1):
+            text = " ".join(words[:size])
+            key = normalize(text)
+            if key in lex.NOT_PLACES or len(key) < 3:
+                continue
+            if key in gaz.aliases or gaz.lookup(key):
+                around = folded_sentence[max(0, match.start() - 25) : match.start() + len(text) + 12]
+                around = around.split(" ", 1)[-1].rsplit(" ", 1)[0]  # whole words only
+                out.append((match.start(), text, key, bool(lex.LEVEL_WORDS.search(around))))
+                break
+    return out
+
+
+def _place(name: str, key: str, level_hint: bool, hints: list[str], gaz: Gazetteer) -> Entry | None:
+    if level_hint and any(e.level == "department" for e in gaz.lookup(key)):
+        return next(e for e in gaz.lookup(key) if e.level == "department")
+    for hint in [None, *hints]:
+        try:
+            found = resolve(name, department=hint, gazetteer=gaz)
+        except Exception:
+            continue
+        if found.match is not None and found.match.level != "country":
+            return found.match
+        departments = {c.ubigeo[:2] for c in found.candidates}
+        if found.match is None and len(departments) == 1:  # ambiguous, but within one department
+            unit = gaz.unit(departments.pop())
+            if unit is not None:
+                return Entry(
+                    unit.ubigeo, "region", name, unit.latitude, unit.longitude, "department capital", "", unit.admin
+                )
+    return None
+
+
+def extract_text(
+    text: str, *, source: str = "<text>", published: dt.date | None = None, language: str = "auto"
+) -> Extraction:
+    """Read an article and return candidate incidents with their evidence.
+
+    Parameters
+    ----------
+    text
+        The article as plain text (any content; junk gives no candidates).
+    source
+        Name of the article (file name) recorded as provenance.
+    published
+        Publication date when the text's header does not state one.
+    language
+        ``auto``, ``en`` or ``es``.
+
+    Returns
+    -------
+    Extraction
+        Candidates (merged per type, date and place) and running totals.
+    """
+    gaz = load_gazetteer()
+    lang = detect_language(text) if language == "auto" else language
+    header = publication_date(text, language=lang)
+    published = header or published
+    undated = latest_full_date(text, language=lang) if published is None else None
+    parts = sentences(text)
+    article_departments: list[str] = []
+    raw: list[Candidate] = []
+    totals: list[Candidate] = []
+    carried_date: tuple[int, dt.date] | None = None
+    carried_place: tuple[int, Entry, str] | None = None
+    for sentence in parts:
+        folded = fold(sentence.text)
+        if carried_date and carried_date[0] != sentence.paragraph:
+            carried_date = None
+        if carried_place and carried_place[0] != sentence.paragraph:
+            carried_place = None
+        anchor = carried_date[1] if carried_date else None
+        dates = find_dates(sentence.text, language=lang, base=published, anchor=anchor, undated_article=undated)
+        mentions = _mentions(sentence, gaz)
+        hints = [
+            gaz.lookup(k)[0].name for _, _, k, _ in mentions if any(e.level == "department" for e in gaz.lookup(k))
+        ]
+        places = []
+        for index, (offset, name, key, level_hint) in enumerate(mentions):
+            previous = mentions[index - 1] if index else None
+            qualifies = (
+                previous is not None
+                and sentence.text[previous[0] + len(previous[1]) : offset].strip() == ","
+                and name in hints
+                and previous[1] not in hints
+                and not level_hint
+            )
+            if qualifies:
+                continue  # "Chucuito, Puno": the department only qualifies the place before it
+            entry = _place(name, key, level_hint, hints + article_departments[:3], gaz)
+            if entry is not None:
+                places.append((offset, entry, name))
+                article_departments.append(entry.department)
+        raw_kinds = [k for k, pattern in lex.CUES.items() if re.search(pattern, folded)]
+        if not raw_kinds:
+            if dates:
+                carried_date = (sentence.paragraph, dates[-1][2])
+            continue
+        digits = _digitise(folded, lang)
+        for candidate in _sentence_candidates(
+            sentence, folded, digits, raw_kinds, dates, places, carried_date, carried_place, published, source
+        ):
+            (totals if candidate.cumulative and candidate.scope == "national" else raw).append(candidate)
+        if dates:
+            carried_date = (sentence.paragraph, dates[-1][2])
+        if places:
+            carried_place = (sentence.paragraph, places[0][1], places[0][2])
+    return Extraction(source, lang, published, _merge(raw), totals)
+
+
+def _digitise(folded: str, language: str) -> str:
+    from text_to_num import alpha2digit
+
+    try:
+        return alpha2digit(folded, language).lower()
+    except Exception:
+        return folded
+
+
+def _sentence_candidates(
+    sentence: Sentence,
+    folded: str,
+    digits: str,
+    kinds: list[str],
+    dates: list[tuple[int, int, dt.date]],
+    places: list[tuple[int, Entry, str]],
+    carried_date: tuple[int, dt.date] | None,
+    carried_place: tuple[int, Entry, str] | None,
+    published: dt.date | None,
+    source: str,
+) -> list[Candidate]:
+    future = bool(re.search(lex.FUTURE, folded)) and not any(d <= (published or d) for _, _, d in dates if dates)
+    cumulative = bool(re.search(lex.CUMULATIVE, folded))
+    national = bool(re.search(lex.NATIONAL, folded))
+    if (
+        "detention" in kinds
+        and re.search(lex.NOT_AN_ARREST, folded)
+        and not re.search(r"\b(?:arrested|detained|detenid[oa]s?)\b", folded)
+    ):
+        kinds = [k for k in kinds if k != "detention"]
+    if (
+        "deaths" in kinds
+        and "blockade" in kinds
+        and re.search(r"\b(?:related to|due to|linked to|caused by|vinculad\w+ a)\b[^.]{0,30}bloc?k", folded)
+    ):
+        kinds = [k for k in kinds if k != "blockade"]
+    if "deaths" in kinds and "injured" in kinds:
+        kinds = [k for k in kinds if k != "injured"]
+    if "deaths" in kinds and "march" in kinds:
+        kinds = [k for k in kinds if k != "march"]
+    if future and not dates:
+        return []
+    confidence = 0.5
+    if dates:
+        day, precision = dates[0][2], 1
+        confidence += 0.25
+    elif carried_date:
+        day, precision = carried_date[1], 1
+        confidence += 0.15
+    else:
+        day, precision = published, 2
+        confidence -= 0.25
+    local = [p for p in places if p[1].level != "department"] or places
+    if not local and carried_place and not national and not cumulative:
+        local = [(0, carried_place[1], carried_place[2])]
+        confidence -= 0.1
+    out = []
+    for kind in kinds:
+        event_type = {"deaths": "attack_on_protesters", "injured": "clash"}.get(kind, kind)
+        measure = lex.MEASURE_OF.get(kind)
+        counts = _count(digits, measure) if measure else []
+        if kind == "deaths" and not counts and re.search(lex.SINGULAR_DEATH, folded):
+            counts = [(1, 0)]
+        if kind == "deaths" and not counts:
+            continue  # "deaths" as a word in background prose, with nothing counted
+        targets = places if kind in {"strike", "curfew", "state_of_emergency"} and len(places) > 1 else local[:1]
+        if kind == "deaths" and len(counts) > 1 and len(local) > 1:
+            pairs = _pair(counts, local)
+        else:
+            best = max(counts, default=(None, -1))
+            pairs = [(best[0], best[1], t) for t in targets] or [(best[0], best[1], None)]
+        for value, position, target in pairs:
+            if target is None and not national and not (cumulative and value is not None):
+                continue
+            entry = target[1] if target else None
+            kind_here = event_type
+            if kind == "deaths" and _accident_near(digits, position):
+                kind_here = "accident"
+            is_national = kind == "strike" and bool(re.search(lex.NATIONAL_STRIKE, folded))
+            if is_national:
+                entry, target = None, None
+            out.append(
+                Candidate(
+                    event_type=kind_here,
+                    event_date=day,
+                    time_precision=precision,
+                    scope="national" if entry is None else ("regional" if entry.level == "department" else "local"),
+                    place=entry,
+                    location=target[2] if target else "Peru",
+                    counts={measure: value} if measure else {},
+                    source=source,
+                    span=(sentence.start, sentence.end),
+                    evidence=sentence.text,
+                    confidence=round(max(0.05, min(0.95, confidence + (0.1 if value else 0))), 2),
+                    cumulative=cumulative and measure is not None and value is not None,
+                )
+            )
+            if is_national:
+                break
+    return out
+
+
+def _pair(
+    counts: list[tuple[int, int]], places: list[tuple[int, Entry, str]]
+) -> list[tuple[int, int, tuple[int, Entry, str]]]:
+    """Pair each count with the first place named after it (before the next count), else the nearest before."""
+    ordered = sorted(counts, key=lambda c: c[1])
+    pairs = []
+    for i, (value, position) in enumerate(ordered):
+        limit = ordered[i + 1][1] if i + 1 < len(ordered) else 10**9
+        after = [p for p in places if position <= p[0] < limit]
+        before = [p for p in places if p[0] < position]
+        target = after[0] if after else (before[-1] if before else places[0])
+        pairs.append((value, position, target))
+    return pairs
+
+
+def _accident_near(digits: str, position: int) -> bool:
+    """Tell whether the clause after a death count blames a blockade or an accident."""
+    if position < 0:
+        return False
+    clause = re.match(r"[^.;]{0,90}", digits[position:])
+    return bool(
+        clause and re.search(r"\b(?:blockade|accident|drown\w*|bloqueo|accidente|ahogad\w*)\b", clause.group(0))
+    )
+
+
+def _same_incident(a: Candidate, b: Candidate) -> bool:
+    if eval_class(a.event_type, a.counts.get("fatalities")) != eval_class(b.event_type, b.counts.get("fatalities")):
+        return False
+    if (a.place.ubigeo if a.place else "PE") != (b.place.ubigeo if b.place else "PE"):
+        return False
+    if a.event_date is None or b.event_date is None:
+        return a.event_date == b.event_date
+    return abs((a.event_date - b.event_date).days) <= 1
+
+
+def _merge(candidates: list[Candidate]) -> list[Candidate]:
+    """Merge candidates of one article that describe the same incident (type, place, day ±1)."""
+    merged: list[Candidate] = []
+    for cand in sorted(candidates, key=lambda c: (c.event_date or dt.date.max, -c.confidence)):
+        kept = next((m for m in merged if _same_incident(m, cand)), None)
+        if kept is None:
+            merged.append(replace(cand, evidence_spans=[cand.span], counts=dict(cand.counts)))
+            continue
+        kept.evidence_spans.append(cand.span)
+        for measure, value in cand.counts.items():
+            if value is not None and (kept.counts.get(measure) is None or value > kept.counts[measure]):  # type: ignore[operator]
+                kept.counts[measure] = value
+        kept.confidence = max(kept.confidence, cand.confidence)
+    strong = [m for m in merged if eval_class(m.event_type, m.counts.get("fatalities")) == "deaths"]
+    for hurt in [m for m in merged if m.event_type == "clash" and not m.counts.get("fatalities")]:
+        death = next((d for d in strong if _same_place(d, hurt) and _near(d.event_date, hurt.event_date)), None)
+        if death is not None:  # injuries told next to deaths belong to the same incident
+            if hurt.counts.get("injured") is not None and death.counts.get("injured") is None:
+                death.counts["injured"] = hurt.counts["injured"]
+            death.evidence_spans.extend(hurt.evidence_spans)
+            merged.remove(hurt)
+    return [
+        m
+        for m in merged
+        if not (
+            m.event_type == "march"
+            and any(
+                s.place and m.place and s.place.department == m.place.department and _near(s.event_date, m.event_date)
+                for s in strong
+            )
+        )
+    ]
+
+
+def _same_place(a: Candidate, b: Candidate) -> bool:
+    return (a.place.ubigeo if a.place else "") == (b.place.ubigeo if b.place else "")
+
+
+def _near(a: dt.date | None, b: dt.date | None) -> bool:
+    return a is not None and b is not None and abs((a - b).days) <= 1

@@ -1,0 +1,309 @@
+"""Evaluating extraction against truth files, and proposing candidates into an incident table."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from protestmap.extract import Candidate, Extraction, eval_class
+
+__all__ = ["Score", "candidate_rows", "evaluate", "load_truth", "propose_into"]
+
+CANDIDATE_COLUMNS = (
+    "event_date",
+    "time_precision",
+    "event_type",
+    "fatalities",
+    "injured",
+    "arrested",
+    "blockade_points",
+    "scope",
+    "location",
+    "admin1",
+    "admin2",
+    "admin3",
+    "ubigeo",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source_file",
+    "span_start",
+    "span_end",
+    "confidence",
+    "cumulative",
+    "evidence",
+)
+
+
+def candidate_rows(extraction: Extraction, *, min_confidence: float = 0.0) -> list[dict[str, Any]]:
+    """Turn candidates into rows of the incident schema plus provenance columns."""
+    rows = []
+    for cand in extraction.candidates:
+        if cand.confidence < min_confidence:
+            continue
+        place = cand.place
+        rows.append(
+            {
+                "event_date": cand.event_date.isoformat() if cand.event_date else None,
+                "time_precision": cand.time_precision,
+                "event_type": cand.event_type,
+                **{m: cand.counts.get(m) for m in ("fatalities", "injured", "arrested", "blockade_points")},
+                "scope": cand.scope,
+                "location": cand.location,
+                "admin1": place.department if place else None,
+                "admin2": (place.province or None) if place else None,
+                "admin3": (place.district or None) if place else None,
+                "ubigeo": place.ubigeo if place else None,
+                "latitude": place.latitude if place else None,
+                "longitude": place.longitude if place else None,
+                "geo_precision": place.precision if place else 3,
+                "source_file": cand.source,
+                "span_start": cand.span[0],
+                "span_end": cand.span[1],
+                "confidence": cand.confidence,
+                "cumulative": cand.cumulative,
+                "evidence": cand.evidence,
+            }
+        )
+    return rows
+
+
+@dataclass
+class Score:
+    """Precision, recall and F1 on (date ±1 day, department, type), and fatality accuracy."""
+
+    true_positives: int
+    predicted: int
+    expected: int
+    fatalities_exact: int
+    fatalities_compared: int
+
+    @property
+    def precision(self) -> float:
+        """Share of predictions that match a truth row."""
+        return self.true_positives / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        """Share of truth rows that some prediction matches."""
+        return self.true_positives / self.expected if self.expected else 0.0
+
+    @property
+    def f1(self) -> float:
+        """Harmonic mean of precision and recall."""
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+    @property
+    def fatality_accuracy(self) -> float:
+        """Share of matched death incidents whose count equals the truth's."""
+        return self.fatalities_exact / self.fatalities_compared if self.fatalities_compared else 0.0
+
+    def report(self) -> str:
+        """Describe the score in four lines."""
+        return (
+            f"precision: {self.precision:.3f} ({self.true_positives}/{self.predicted})\n"
+            f"recall:    {self.recall:.3f} ({self.true_positives}/{self.expected})\n"
+            f"F1:        {self.f1:.3f}\n"
+            f"fatalities exact: {self.fatality_accuracy:.3f} ({self.fatalities_exact}/{self.fatalities_compared})\n"
+        )
+
+
+def load_truth(path: Path) -> list[dict[str, Any]]:
+    """Read a truth CSV (article, event_date, admin1, event_type, fatalities)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["event_date"] = dt.date.fromisoformat(row["event_date"])
+        row["fatalities"] = int(row["fatalities"]) if row.get("fatalities") else None
+        row["admin1"] = row.get("admin1") or ""
+    return rows
+
+
+def _key(cand: Candidate) -> tuple[str, str]:
+    return (cand.place.department if cand.place else "", eval_class(cand.event_type, cand.counts.get("fatalities")))
+
+
+def evaluate(extractions: list[Extraction], truth: list[dict[str, Any]], *, min_confidence: float = 0.5) -> Score:
+    """Match predictions to truth one-to-one per article on (date ±1 day, department, type)."""
+    tp = predicted = exact = compared = 0
+    articles = {e.source for e in extractions}
+    expected = [t for t in truth if t["article"] in articles]
+    for extraction in extractions:
+        wanted = [t for t in expected if t["article"] == extraction.source]
+        preds = [c for c in extraction.candidates if c.confidence >= min_confidence and c.event_date]
+        predicted += len(preds)
+        used: set[int] = set()
+        for cand in sorted(preds, key=lambda c: -c.confidence):
+            department, kind = _key(cand)
+            options = [
+                (i, t)
+                for i, t in enumerate(wanted)
+                if i not in used
+                and t["admin1"] == department
+                and t["event_type"] == kind
+                and abs((t["event_date"] - cand.event_date).days) <= 1  # type: ignore[operator]
+            ]
+            if not options:
+                continue
+            count = cand.counts.get("fatalities")
+            index, row = min(
+                options, key=lambda o: (o[1]["fatalities"] != count, abs((o[1]["event_date"] - cand.event_date).days))
+            )  # type: ignore[operator]
+            used.add(index)
+            tp += 1
+            if row["fatalities"] is not None:
+                compared += 1
+                exact += int(row["fatalities"] == count)
+    return Score(tp, predicted, len(expected), exact, compared)
+
+
+def propose_into(extractions: list[Extraction], table: Any, *, min_confidence: float = 0.5) -> list[dict[str, Any]]:
+    """Compare candidates with an incident table: new ones, or matches of existing incidents.
+
+    A candidate matches an incident of the same type (evaluation class) within one day and in
+    the same district (else province, else department, as precise as both rows allow). Curated
+    values are never overwritten; matches are reported with the incident's id.
+    """
+    proposals = []
+    for extraction in extractions:
+        for row in candidate_rows(extraction, min_confidence=min_confidence):
+            match = _existing(row, table)
+            proposals.append({"status": "matches" if match else "new", "event_id": match or "", **row})
+    return proposals
+
+
+def _existing(row: dict[str, Any], table: Any) -> str | None:
+    import pandas as pd
+
+    if not row["event_date"]:
+        return None
+    day = pd.Timestamp(row["event_date"])
+    near = table[(table["event_date"] - day).abs() <= pd.Timedelta(days=1)]
+    kind = eval_class(row["event_type"], row["fatalities"])
+    for _, incident in near.iterrows():
+        if (
+            eval_class(incident["event_type"], incident["fatalities"] if pd.notna(incident["fatalities"]) else None)
+            != kind
+        ):
+            continue
+        mine, theirs = str(row["ubigeo"] or ""), str(incident["ubigeo"]) if pd.notna(incident["ubigeo"]) else ""
+        depth = min(len(mine), len(theirs), 6)
+        if (not mine and not theirs and incident["scope"] == "national") or (depth and mine[:depth] == theirs[:depth]):
+            return str(incident["event_id"])
+    return None
+
+
+def rows_to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str]) -> str:
+    """Write rows as CSV text."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def read_article(path: Path) -> str:
+    """Read an article as text whatever its bytes (invalid UTF-8 is replaced, never fatal)."""
+    raw = path.read_bytes()
+    return raw.decode("utf-8", errors="replace").replace("\x00", " ")
+
+
+def apply_proposals(proposals: list[dict[str, Any]], dataset: Path) -> int:
+    """Append the ``new`` proposals to a dataset as incident rows, with one source per article.
+
+    Existing rows are never touched. Both files are rewritten atomically and the result must
+    validate; otherwise nothing is written.
+
+    Returns
+    -------
+    int
+        How many incidents were added.
+    """
+    import hashlib
+
+    from protestmap.errors import InvalidIncidentError
+    from protestmap.page import write_atomic
+    from protestmap.validate import dataset_paths, validate_dataset
+
+    paths = dataset_paths(dataset)
+    incidents_text = paths["incidents"].read_text(encoding="utf-8")
+    sources_text = paths["sources"].read_text(encoding="utf-8")
+    new = [p for p in proposals if p["status"] == "new" and p["event_date"]]
+    source_rows, incident_rows = [], []
+    known_sources = set()
+    for index, row in enumerate(new, start=1):
+        digest = hashlib.sha256(row["source_file"].encode()).hexdigest()[:10]
+        source_id = f"extracted-{digest}"
+        if source_id not in known_sources and f"\n{source_id}," not in sources_text:
+            known_sources.add(source_id)
+            source_rows.append(
+                {
+                    "source_id": source_id,
+                    "kind": "news",
+                    "outlet": f"article file {Path(row['source_file']).name}",
+                    "published": row["event_date"],
+                    "title": Path(row["source_file"]).stem,
+                    "reference": Path(row["source_file"]).name,
+                    "url": "",
+                    "notes": "Added by protestmap extract --apply; replace with the outlet's details.",
+                }
+            )
+        incident_rows.append(
+            {
+                "event_id": f"cand-{row['event_date']}-{digest}-{index}",
+                "end_date": "",
+                "sub_event_type": "",
+                "actor1": "",
+                "actor2": "",
+                "source_ids": source_id,
+                "notes": f"Candidate read automatically from {Path(row['source_file']).name} "
+                f"(characters {row['span_start']}-{row['span_end']}, confidence {row['confidence']}); to be reviewed.",
+                **{k: ("" if row.get(k) is None else row[k]) for k in CANDIDATE_COLUMNS if k in _INCIDENT_FIELDS},
+            }
+        )
+    from protestmap.schema import INCIDENT_COLUMNS, SOURCE_COLUMNS
+
+    staged = dataset.parent / f".{dataset.name}.staging" if dataset.is_dir() else dataset.parent / ".staging"
+    staged.mkdir(exist_ok=True)
+    try:
+        for role in ("incidents", "sources", "figures"):
+            (staged / paths[role].name).write_bytes(paths[role].read_bytes())
+        new_incidents = incidents_text + rows_to_csv(incident_rows, INCIDENT_COLUMNS).split("\n", 1)[1]
+        new_sources = sources_text + rows_to_csv(source_rows, SOURCE_COLUMNS).split("\n", 1)[1]
+        (staged / paths["incidents"].name).write_text(new_incidents, encoding="utf-8")
+        (staged / paths["sources"].name).write_text(new_sources, encoding="utf-8")
+        report = validate_dataset(staged / paths["incidents"].name)
+        if not report.ok:
+            raise InvalidIncidentError(report.problems)
+        write_atomic(new_sources, paths["sources"])
+        write_atomic(new_incidents, paths["incidents"])
+    finally:
+        for file in staged.iterdir():
+            file.unlink()
+        staged.rmdir()
+    return len(incident_rows)
+
+
+_INCIDENT_FIELDS = {
+    "event_date",
+    "time_precision",
+    "event_type",
+    "fatalities",
+    "injured",
+    "arrested",
+    "blockade_points",
+    "scope",
+    "location",
+    "admin1",
+    "admin2",
+    "admin3",
+    "ubigeo",
+    "latitude",
+    "longitude",
+    "geo_precision",
+}

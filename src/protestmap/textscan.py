@@ -1,0 +1,259 @@
+"""Reading article text: language, publication date, sentences with offsets, dates and numbers.
+
+Dates are parsed by :mod:`dateparser`; number words ("seventeen", "diecisiete") are turned into
+digits by :mod:`text2num`. Every function works on any input (empty, binary junk, very long) in
+time linear in its length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = [
+    "Sentence",
+    "detect_language",
+    "find_dates",
+    "fold",
+    "latest_full_date",
+    "publication_date",
+    "sentences",
+]
+
+_EN = {"the", "and", "of", "to", "in", "was", "were", "that", "with", "for", "on", "by", "has", "have"}
+_ES = {"el", "la", "los", "las", "de", "del", "que", "y", "en", "por", "con", "para", "una", "fue", "se"}
+_MONTHS_EN = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_MONTHS_ES = r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
+_WEEKDAYS = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"lunes|martes|miercoles|jueves|viernes|sabado|domingo"
+)
+_ABSOLUTE = re.compile(
+    rf"\b(?:(?:{_MONTHS_EN})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS_EN})\.?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}\s+de\s+(?:{_MONTHS_ES})(?:\s+del?\s+\d{{4}})?"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}})\b",
+)
+_RELATIVE = re.compile(
+    rf"\b(?:(?:on|this|last|past|el|este|esta|el pasado|pasado)\s+)?(?P<weekday>{_WEEKDAYS})\b"
+    r"|\b(?P<word>yesterday|today|tonight|last night|this morning|now|currently|ayer|hoy|anoche|esta manana|esta noche"
+    r"|ahora|actualmente)\b"
+    r"|\b(?P<later>\w+) days? later\b|\b(?P<despues>\w+) dias despues\b"
+)
+_SPLIT = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(¿¡]*[A-ZÁÉÍÓÚÑ0-9])|\n\s*\n|\n(?=\s*[A-ZÁÉÍÓÚÑ#*])")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, keeping the string's length (so offsets still apply)."""
+    out = []
+    for char in text:
+        base = unicodedata.normalize("NFKD", char)
+        kept = "".join(c for c in base if not unicodedata.combining(c))
+        out.append(kept[:1].lower() if len(kept) >= 1 else " ")
+    return "".join(out)
+
+
+def detect_language(text: str) -> str:
+    """Guess ``en`` or ``es`` from function words (``en`` when unsure)."""
+    words = re.findall(r"[a-záéíóúñ]+", text[:20000].lower())
+    english = sum(w in _EN for w in words)
+    spanish = sum(w in _ES for w in words)
+    return "es" if spanish > english else "en"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence (or headline line) of an article with its character offsets."""
+
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+_ABBREVIATIONS = {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "dr", "mr", "mrs", "ms",
+    "st", "no", "gen", "sr", "sra", "av", "jr", "prof", "lic", "ing", "u.s", "e.g", "i.e", "vs",
+}  # fmt: skip
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split text into sentences and lines, keeping offsets into the original text.
+
+    A full stop after an abbreviation ("Jan. 9", "Dr. Sotomayor") does not end a sentence.
+    """
+    found: list[Sentence] = []
+    paragraph, cursor = 0, 0
+    for match in _SPLIT.finditer(text + "\n\n"):
+        chunk = text[cursor : match.start()]
+        stripped = chunk.strip()
+        if stripped:
+            offset = cursor + chunk.index(stripped)
+            previous = found[-1] if found else None
+            last_word = previous.text.rsplit(None, 1)[-1].rstrip(".").lstrip("(\"'“‘").lower() if previous else ""
+            if (
+                previous
+                and previous.paragraph == paragraph
+                and previous.text.endswith(".")
+                and last_word in _ABBREVIATIONS
+            ):
+                found[-1] = Sentence(
+                    previous.start, offset + len(stripped), text[previous.start : offset + len(stripped)], paragraph
+                )
+            else:
+                found.append(Sentence(offset, offset + len(stripped), stripped, paragraph))
+        if "\n\n" in match.group(0):  # a blank line ends a paragraph; a single line break does not
+            paragraph += 1
+        cursor = match.end()
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(expression: str, language: str, base: dt.date | None) -> dt.date | None:
+    import dateparser
+
+    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    if base is not None:
+        settings["RELATIVE_BASE"] = dt.datetime.combine(base, dt.time(12))
+    try:
+        parsed = dateparser.parse(expression, languages=[language, "en", "es"], settings=settings)
+    except (ValueError, OverflowError, RecursionError):
+        return None
+    return parsed.date() if parsed else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_forward(expression: str, language: str, base: dt.date | None) -> dt.date | None:
+    import dateparser
+
+    settings = {"PREFER_DATES_FROM": "future", "RETURN_AS_TIMEZONE_AWARE": False}
+    if base is not None:
+        settings["RELATIVE_BASE"] = dt.datetime.combine(base, dt.time(12))
+    try:
+        parsed = dateparser.parse(expression, languages=[language, "en", "es"], settings=settings)
+    except (ValueError, OverflowError, RecursionError):
+        return None
+    return parsed.date() if parsed else None
+
+
+def latest_full_date(text: str, *, language: str) -> dt.date | None:
+    """Return the latest date written with its year anywhere in the text."""
+    days = []
+    for match in _ABSOLUTE.finditer(fold(text)):
+        expression = text[match.start() : match.end()]
+        if re.search(r"\d{4}", expression):
+            day = _parse(expression, language, None)
+            if day is not None:
+                days.append(day)
+    return max(days, default=None)
+
+
+def _count_word(word: str, language: str) -> int | None:
+    from text_to_num import text2num
+
+    if word.isdigit():
+        return int(word)
+    for lang in (language, "en", "es"):
+        try:
+            return int(text2num(word, lang))
+        except ValueError:
+            continue
+    return None
+
+
+def find_dates(
+    text: str,
+    *,
+    language: str,
+    base: dt.date | None,
+    anchor: dt.date | None = None,
+    undated_article: dt.date | None = None,
+) -> list[tuple[int, int, dt.date]]:
+    """Find date expressions in a sentence and resolve them.
+
+    Parameters
+    ----------
+    text
+        One sentence.
+    language
+        ``en`` or ``es``.
+    base
+        The date relative expressions count from (publication date, or a date the article
+        stated nearby); relative expressions are skipped without it.
+    anchor
+        The last date the text stated before this sentence, for "two days later".
+    undated_article
+        For an article without a publication date: its latest fully written date, from which a
+        date without year ("January 28") is read forward.
+
+    Returns
+    -------
+    list of tuple
+        ``(start, end, date)`` offsets within ``text``, in order.
+    """
+    folded = fold(text)
+    found: list[tuple[int, int, dt.date]] = []
+    for match in _ABSOLUTE.finditer(folded):
+        expression = text[match.start() : match.end()]
+        has_year = bool(re.search(r"\d{4}", expression))
+        if not has_year and base is None and undated_article is None:
+            continue
+        if not has_year and base is None:
+            day = _parse_forward(expression, language, undated_article)
+        else:
+            day = _parse(expression, language, base)
+        if day is not None:
+            found.append((match.start(), match.end(), day))
+    taken = [(s, e) for s, e, _ in found]
+    for match in _RELATIVE.finditer(folded):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        if base is None and not (match["later"] or match["despues"]):
+            continue
+        if match["weekday"] and any(0 <= s - match.end() <= 3 for s, _ in taken):
+            continue  # "Tuesday, January 10": the weekday only names the date that follows
+        if match["weekday"]:
+            # The newest such weekday on or before the base date ("on Thursday" in a Thursday paper).
+            day = _parse(match["weekday"], language, base + dt.timedelta(days=1))
+        elif match["word"]:
+            word = {
+                "anoche": "ayer",
+                "last night": "yesterday",
+                "tonight": "today",
+                "esta noche": "hoy",
+                "now": "today",
+                "currently": "today",
+                "ahora": "hoy",
+                "actualmente": "hoy",
+            }.get(match["word"], match["word"])
+            day = _parse(word.replace("esta manana", "hoy").replace("this morning", "today"), language, base)
+        else:
+            count = _count_word(match["later"] or match["despues"], language)
+            start = anchor or base
+            day = start + dt.timedelta(days=count) if start and count is not None and count < 60 else None
+        if day is not None:
+            found.append((match.start(), match.end(), day))
+    return sorted(found)
+
+
+def publication_date(text: str, *, language: str) -> dt.date | None:
+    """Find the publication date in an article's header, if it states one.
+
+    Looks at the first dozen non-empty lines for a line that is essentially a date (possibly with
+    a label such as "date", "Fecha de publicación:" or "Outlet, January 13, 2023").
+    """
+    lines = [line.strip() for line in text[:3000].splitlines() if line.strip()][:12]
+    for line in lines:
+        match = _ABSOLUTE.search(fold(line))
+        if not match or not re.search(r"\d{4}", line[match.start() : match.end()]):
+            continue
+        rest = (line[: match.start()] + line[match.end() :]).strip(" ,:-|*")
+        if len(rest.split()) <= 4:
+            return _parse(line[match.start() : match.end()], language, None)
+    return None

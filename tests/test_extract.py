@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import protestmap
+from protestmap.cli import app
+from protestmap.extract import eval_class, extract_text
+from protestmap.extract_eval import evaluate, load_truth
+from protestmap.textscan import find_dates, publication_date, sentences
+
+TEXTS = Path(__file__).parent / "texts"
+TRUTH = Path(__file__).parent / "truth" / "seeds.csv"
+runner = CliRunner()
+
+
+def read(name: str) -> str:
+    return (TEXTS / name).read_text(encoding="utf-8")
+
+
+def only(extraction, kind: str):
+    found = [
+        c
+        for c in extraction.candidates
+        if eval_class(c.event_type, c.counts.get("fatalities")) == kind and c.confidence >= 0.5
+    ]
+    assert len(found) == 1, [(c.event_type, c.event_date, c.location) for c in extraction.candidates]
+    return found[0]
+
+
+def test_spanish_relative_date_number_words_and_place_context() -> None:
+    result = extract_text(read("es_pichanaqui.txt"), source="es_pichanaqui.txt")
+    assert result.language == "es" and result.published == dt.date(2022, 12, 17)
+    deaths = only(result, "deaths")
+    assert deaths.event_date == dt.date(2022, 12, 16)  # "ayer"
+    assert deaths.counts["fatalities"] == 3  # "Tres"
+    assert deaths.place.ubigeo == "120303" and deaths.place.department == "Junín"
+    emergency = only(result, "state_of_emergency")
+    assert emergency.scope == "national" and emergency.event_date == dt.date(2022, 12, 14)  # "el miércoles"
+
+
+def test_spanish_last_night_and_detentions() -> None:
+    result = extract_text(read("es_ilave.txt"))
+    deaths = only(result, "deaths")
+    assert deaths.event_date == dt.date(2023, 1, 20)  # "anoche"
+    assert deaths.counts["fatalities"] == 1 and deaths.place.ubigeo == "210501"
+    detention = only(result, "detention")
+    assert detention.counts["arrested"] == 12  # "Doce", carried place Ilave
+    assert detention.place.ubigeo == "210501"
+
+
+def test_english_weekday_and_running_total_is_not_an_incident() -> None:
+    result = extract_text(read("en_arequipa.txt"))
+    deaths = only(result, "deaths")
+    assert deaths.event_date == dt.date(2023, 1, 19)  # "on Thursday" in a Friday article
+    assert deaths.counts["fatalities"] == 1 and deaths.place.department == "Arequipa"
+    assert deaths.counts.get("injured") is None or deaths.counts["injured"] == 18
+    assert [c.counts for c in result.running_totals] == [{"fatalities": 45}]
+    assert all(c.counts.get("fatalities") != 45 for c in result.candidates)
+
+
+def test_english_accident_in_province_context() -> None:
+    result = extract_text(read("en_ilave_river.txt"))
+    deaths = only(result, "deaths")
+    assert deaths.event_type == "accident"
+    assert deaths.counts["fatalities"] == 6 and deaths.event_date == dt.date(2023, 3, 5)
+    assert deaths.place.department == "Puno"
+
+
+def test_provenance_spans_point_at_the_evidence() -> None:
+    text = read("en_arequipa.txt")
+    deaths = only(extract_text(text, source="en_arequipa.txt"), "deaths")
+    start, end = deaths.span
+    assert text[start:end] == deaths.evidence and "shot dead" in deaths.evidence
+    assert deaths.source == "en_arequipa.txt" and 0 < deaths.confidence <= 1
+
+
+def test_published_option_when_the_header_has_no_date() -> None:
+    text = "Police arrested 30 people in Cusco yesterday."
+    assert extract_text(text).candidates == [] or extract_text(text).candidates[0].event_date is None
+    result = extract_text(text, published=dt.date(2023, 1, 12))
+    detention = only(result, "detention")
+    assert detention.event_date == dt.date(2023, 1, 11) and detention.counts["arrested"] == 30
+
+
+def test_seed_articles_reach_the_f1_target(seeds_dir: Path) -> None:
+    extractions = [extract_text(p.read_text(encoding="utf-8"), source=p.name) for p in sorted(seeds_dir.glob("*.txt"))]
+    score = evaluate(extractions, load_truth(TRUTH))
+    assert score.f1 >= 0.8, score.report()
+    assert score.fatality_accuracy >= 0.8, score.report()
+
+
+def test_dates_and_sentences_helpers() -> None:
+    assert publication_date("Some Outlet\nGlobal Research, January 13, 2023\n\nBody", language="en") == dt.date(
+        2023, 1, 13
+    )
+    assert publication_date("A title\n\nProtests began on December 7, 2022, in Lima.", language="en") is None
+    found = find_dates("Tuesday, January 10, and 9 de enero de 2023", language="es", base=dt.date(2023, 1, 13))
+    assert [d for _, _, d in found] == [dt.date(2023, 1, 10), dt.date(2023, 1, 9)]
+    parts = sentences("It began (Jan. 9) at noon. Then it ended.\n\nNew paragraph here.")
+    assert [p.text for p in parts] == ["It began (Jan. 9) at noon.", "Then it ended.", "New paragraph here."]
+    assert parts[2].paragraph > parts[0].paragraph
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_never_crashes(text: str) -> None:
+    result = extract_text(text)
+    assert all(0 <= c.span[0] <= c.span[1] <= len(text) for c in result.candidates)
+
+
+CUES = [
+    "killed",
+    "muertos",
+    "paro",
+    "toque de queda",
+    "Juliaca",
+    "Puno",
+    "17",
+    "diecisiete",
+    "ayer",
+    "on Monday",
+    "\n\n",
+    ", ",
+    ".",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(CUES) | st.text(max_size=8), max_size=60), st.sampled_from(["auto", "en", "es"]))
+def test_cue_soup_never_crashes(parts: list[str], language: str) -> None:
+    text = " ".join(parts)
+    result = extract_text(text, published=dt.date(2023, 1, 10), language=language)
+    for cand in result.candidates:
+        assert text[cand.span[0] : cand.span[1]] == cand.evidence
+
+
+def test_binary_junk_and_long_text_via_cli(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(bytes(range(256)) * 40)
+    big = tmp_path / "big.txt"
+    big.write_text(read("en_arequipa.txt") * 2000, encoding="utf-8")  # ~ 600 kB
+    result = runner.invoke(app, ["extract", str(junk), str(big), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output[: result.output.rindex("]") + 1])
+    assert {r["source_file"] for r in rows} == {"big.txt"}
+
+
+def test_cli_evaluate_prints_scores(seeds_dir: Path) -> None:
+    result = runner.invoke(app, ["extract", "--evaluate", str(TRUTH), *map(str, sorted(seeds_dir.glob("*.txt")))])
+    assert result.exit_code == 0, result.output
+    assert "precision:" in result.output and "F1:" in result.output
+
+
+def test_into_writes_review_and_apply_adds_only_new_rows(tiny_dataset: Path) -> None:
+    before = protestmap.load_incidents(tiny_dataset)
+    article = TEXTS / "es_ilave.txt"
+    result = runner.invoke(app, ["extract", str(article), "--into", str(tiny_dataset)])
+    assert result.exit_code == 0, result.output
+    review = (tiny_dataset / "extraction-review.csv").read_text(encoding="utf-8")
+    assert review.startswith("status,event_id,") and "\nnew," in review
+    assert len(protestmap.load_incidents(tiny_dataset)) == len(before), "review only: nothing added"
+    result = runner.invoke(app, ["extract", str(article), "--into", str(tiny_dataset), "--apply"])
+    assert result.exit_code == 0, result.output
+    after = protestmap.load_incidents(tiny_dataset)
+    assert len(after) == len(before) + 2
+    assert after.iloc[: len(before)].drop(columns="geometry").equals(before.drop(columns="geometry"))
+    again = runner.invoke(app, ["extract", str(article), "--into", str(tiny_dataset), "--apply"])
+    assert "added 0 incident(s)" in again.output, "applying twice adds nothing: candidates now match"
+
+
+def test_into_matches_existing_incidents_of_the_bundled_data(tmp_path: Path, seeds_dir: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(protestmap.default_data_dir(), copy)
+    result = runner.invoke(app, ["extract", str(seeds_dir / "004_e45523c9750e1e33.txt"), "--into", str(copy)])
+    assert result.exit_code == 0
+    review = (copy / "extraction-review.csv").read_text(encoding="utf-8")
+    assert "matches,2023-01-09-juliaca-deaths," in review
