@@ -351,9 +351,9 @@ def extract(
 
 
 def _propose(extractions: list, into: Path, *, apply: bool, min_confidence: float) -> None:
+    from protestmap._io import write_atomic
     from protestmap.extract_eval import CANDIDATE_COLUMNS, apply_proposals, propose_into, rows_to_csv
     from protestmap.incidents import load_incidents
-    from protestmap.page import write_atomic
 
     proposals = propose_into(extractions, load_incidents(into), min_confidence=min_confidence)
     fresh = sum(p["status"] == "new" for p in proposals)
@@ -364,6 +364,70 @@ def _propose(extractions: list, into: Path, *, apply: bool, min_confidence: floa
     review = (into if into.is_dir() else into.parent) / "extraction-review.csv"
     write_atomic(rows_to_csv(proposals, ["status", "event_id", *CANDIDATE_COLUMNS]), review)
     typer.echo(f"{review}: {fresh} new candidate(s), {len(proposals) - fresh} matching existing incidents")
+
+
+import_app = typer.Typer(help="Import incidents from other formats.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("acled")
+def import_acled_command(
+    file: Annotated[Path, typer.Argument(help="An ACLED CSV export (current, 2020 or one-row-per-actor layout).")],
+    out: Annotated[Path, typer.Option("--out", help="New dataset directory to write.")],
+) -> None:
+    """Convert an ACLED export into a protestmap dataset (incidents.csv, sources.csv, ...).
+
+    Maps ACLED's admin1/admin2 (including "Lima Province" and Callao) to INEI ubigeo, keeps
+    geo_precision and time_precision, maps event types and says which it cannot map. A malformed
+    file gives a FILE:ROW:COLUMN report and nothing is written.
+    """
+    from protestmap.errors import InvalidIncidentError
+    from protestmap.interchange import import_acled
+
+    if not file.is_file():
+        _err(f"error: no such file: {file}")
+        raise typer.Exit(2)
+    try:
+        result = import_acled(file, out)
+    except InvalidIncidentError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem))
+        _err(f"{len(exc.problems)} problem(s); nothing written")
+        raise typer.Exit(1) from None
+    typer.echo(f"{out}: {len(result.incidents)} incident(s) from {result.rows_in} row(s) ({result.layout} layout)")
+    if result.duplicates:
+        typer.echo(f"{result.duplicates} repeated row(s) of the same event (one row per actor) counted once")
+    for (kind, sub), count in sorted(result.unmapped.items()):
+        typer.echo(f"not mapped: {count} row(s) of {kind} / {sub}")
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[str, typer.Option("--format", help="acled, geojson, gpkg or parquet.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    date: Annotated[str | None, typer.Option("--date", help="Only incidents in force on this day.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Event date from (inclusive).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Event date to (inclusive).")] = None,
+    data: DataOption = None,
+) -> None:
+    """Export the geocoded incidents as ACLED CSV, GeoJSON, GeoPackage or GeoParquet."""
+    from protestmap.interchange import FORMATS, export_incidents
+
+    if fmt not in FORMATS:
+        _err(f"error: --format must be one of {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    if date and (start or end):
+        _err("error: use either --date or --from/--to")
+        raise typer.Exit(2)
+    path, count = export_incidents(
+        fmt,
+        out,
+        data=data,
+        date=_parse_day(date, "--date") if date else None,
+        start=_parse_day(start, "--from") if start else None,
+        end=_parse_day(end, "--to") if end else None,
+    )
+    typer.echo(f"{path}: {count} incident(s)")
 
 
 def main() -> None:

@@ -226,8 +226,8 @@ def apply_proposals(proposals: list[dict[str, Any]], dataset: Path) -> int:
     """
     import hashlib
 
+    from protestmap._io import write_atomic
     from protestmap.errors import InvalidIncidentError
-    from protestmap.page import write_atomic
     from protestmap.validate import dataset_paths, validate_dataset
 
     paths = dataset_paths(dataset)

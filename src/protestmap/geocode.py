@@ -109,11 +109,10 @@ def _scope_codes(gaz: Gazetteer, hint: str) -> set[str] | None:
     """Map a hint ("Puno", "San Román province") to the ubigeo prefixes it allows."""
     name, level = _split_level(normalize(hint))
     canonical, fixed = gaz.aliases.get(name, ("", None))
-    if fixed is not None and fixed.ubigeo and level is None:
-        return {fixed.ubigeo}
+    codes = {fixed.ubigeo} if fixed is not None and fixed.ubigeo and level is None else set()
     found = gaz.lookup(canonical or name)
     wanted = _LEVELS.get(level or "", {"department", "province"})
-    codes = {e.ubigeo for e in found if e.level in wanted and e.level in {"department", "province"}}
+    codes |= {e.ubigeo for e in found if e.level in wanted and e.level in {"department", "province"}}
     return codes or None
 
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import base64
 import html
-import os
 import re
-import tempfile
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from protestmap._io import write_atomic
 from protestmap.errors import RenderError
 from protestmap.mapdata import LAYERS, Window
 
@@ -181,20 +179,3 @@ def page_html(fmap: folium.Map, *, self_contained: bool) -> str:
     """Render the map to one HTML page, inlining assets when asked."""
     page = fmap.get_root().render()
     return _inline_assets(page) if self_contained else page
-
-
-def write_atomic(text: str, path: Path) -> Path:
-    """Write ``text`` to ``path`` through a temporary file and a rename; no partial file is left."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(tmp).chmod(0o666 & ~umask)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

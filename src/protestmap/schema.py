@@ -44,8 +44,9 @@ DEPARTMENTS: Final[dict[str, str]] = {
 PERIOD_START: Final = dt.date(2022, 12, 7)
 PERIOD_END: Final = dt.date(2023, 3, 31)
 
-#: The range of dates the validator accepts as sane (wider than the period, for follow-ups).
-DATE_MIN: Final = dt.date(2022, 1, 1)
+#: The range of dates the validator accepts as sane: wider than the period, so that follow-ups and
+#: imported ACLED data (which starts in 1997) fit.
+DATE_MIN: Final = dt.date(1997, 1, 1)
 DATE_MAX: Final = dt.date(2025, 12, 31)
 
 #: A generous bounding box around Peru (lon_min, lat_min, lon_max, lat_max), WGS84.
