@@ -228,6 +228,7 @@ def apply_proposals(proposals: list[dict[str, Any]], dataset: Path) -> int:
 
     from protestmap._io import write_atomic
     from protestmap.errors import InvalidIncidentError
+    from protestmap.schema import INCIDENT_COLUMNS, SOURCE_COLUMNS
     from protestmap.validate import dataset_paths, validate_dataset
 
     paths = dataset_paths(dataset)
@@ -263,11 +264,9 @@ def apply_proposals(proposals: list[dict[str, Any]], dataset: Path) -> int:
                 "source_ids": source_id,
                 "notes": f"Candidate read automatically from {Path(row['source_file']).name} "
                 f"(characters {row['span_start']}-{row['span_end']}, confidence {row['confidence']}); to be reviewed.",
-                **{k: ("" if row.get(k) is None else row[k]) for k in CANDIDATE_COLUMNS if k in _INCIDENT_FIELDS},
+                **{k: ("" if row.get(k) is None else row[k]) for k in CANDIDATE_COLUMNS if k in INCIDENT_COLUMNS},
             }
         )
-    from protestmap.schema import INCIDENT_COLUMNS, SOURCE_COLUMNS
-
     staged = dataset.parent / f".{dataset.name}.staging" if dataset.is_dir() else dataset.parent / ".staging"
     staged.mkdir(exist_ok=True)
     try:
@@ -287,23 +286,3 @@ def apply_proposals(proposals: list[dict[str, Any]], dataset: Path) -> int:
             file.unlink()
         staged.rmdir()
     return len(incident_rows)
-
-
-_INCIDENT_FIELDS = {
-    "event_date",
-    "time_precision",
-    "event_type",
-    "fatalities",
-    "injured",
-    "arrested",
-    "blockade_points",
-    "scope",
-    "location",
-    "admin1",
-    "admin2",
-    "admin3",
-    "ubigeo",
-    "latitude",
-    "longitude",
-    "geo_precision",
-}

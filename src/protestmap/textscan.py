@@ -115,24 +115,10 @@ def sentences(text: str) -> list[Sentence]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _parse(expression: str, language: str, base: dt.date | None) -> dt.date | None:
+def _parse(expression: str, language: str, base: dt.date | None, prefer: str = "past") -> dt.date | None:
     import dateparser
 
-    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
-    if base is not None:
-        settings["RELATIVE_BASE"] = dt.datetime.combine(base, dt.time(12))
-    try:
-        parsed = dateparser.parse(expression, languages=[language, "en", "es"], settings=settings)
-    except (ValueError, OverflowError, RecursionError):
-        return None
-    return parsed.date() if parsed else None
-
-
-@functools.lru_cache(maxsize=1024)
-def _parse_forward(expression: str, language: str, base: dt.date | None) -> dt.date | None:
-    import dateparser
-
-    settings = {"PREFER_DATES_FROM": "future", "RETURN_AS_TIMEZONE_AWARE": False}
+    settings = {"PREFER_DATES_FROM": prefer, "RETURN_AS_TIMEZONE_AWARE": False}
     if base is not None:
         settings["RELATIVE_BASE"] = dt.datetime.combine(base, dt.time(12))
     try:
@@ -205,7 +191,7 @@ def find_dates(
         if not has_year and base is None and undated_article is None:
             continue
         if not has_year and base is None:
-            day = _parse_forward(expression, language, undated_article)
+            day = _parse(expression, language, undated_article, prefer="future")
         else:
             day = _parse(expression, language, base)
         if day is not None:
