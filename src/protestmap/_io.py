@@ -6,14 +6,19 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["publish", "write_atomic"]
+__all__ = ["permitted", "publish", "write_atomic"]
+
+
+def permitted(mode: int) -> int:
+    """Apply the process umask to ``mode`` (temporary files and folders are created private)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return mode & ~umask
 
 
 def publish(tmp: Path, path: Path) -> Path:
     """Give a finished temporary file the usual permissions and move it over ``path``."""
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o666 & ~umask)
+    tmp.chmod(permitted(0o666))
     tmp.replace(path)
     return path
 

@@ -10,26 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from protestmap.extract import Candidate, Extraction, eval_class
+from protestmap.schema import INCIDENT_COLUMNS
 
 __all__ = ["Score", "candidate_rows", "evaluate", "load_truth", "propose_into"]
 
+#: Incident fields a candidate can fill, followed by its provenance.
+_NOT_FROM_TEXT = {"event_id", "end_date", "sub_event_type", "actor1", "actor2", "source_ids", "notes"}
 CANDIDATE_COLUMNS = (
-    "event_date",
-    "time_precision",
-    "event_type",
-    "fatalities",
-    "injured",
-    "arrested",
-    "blockade_points",
-    "scope",
-    "location",
-    "admin1",
-    "admin2",
-    "admin3",
-    "ubigeo",
-    "latitude",
-    "longitude",
-    "geo_precision",
+    *(c for c in INCIDENT_COLUMNS if c not in _NOT_FROM_TEXT),
     "source_file",
     "span_start",
     "span_end",
@@ -228,7 +216,7 @@ def apply_proposals(proposals: list[dict[str, Any]], dataset: Path) -> int:
 
     from protestmap._io import write_atomic
     from protestmap.errors import InvalidIncidentError
-    from protestmap.schema import INCIDENT_COLUMNS, SOURCE_COLUMNS
+    from protestmap.schema import SOURCE_COLUMNS
     from protestmap.validate import dataset_paths, validate_dataset
 
     paths = dataset_paths(dataset)

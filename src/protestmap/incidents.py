@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["default_data_dir", "load_figures", "load_incidents", "load_sources"]
+__all__ = ["default_data_dir", "load_dataset", "load_figures", "load_incidents", "load_sources"]
 
 _ENV = "PROTESTMAP_DATA"
 
@@ -115,9 +115,13 @@ def load_incidents(path: str | os.PathLike[str] | None = None) -> gpd.GeoDataFra
     >>> incidents.crs.to_epsg()
     4326
     """
+    return _incidents(_checked(path))
+
+
+def _incidents(report: ValidationReport) -> gpd.GeoDataFrame:
     import geopandas as gpd
 
-    frame = _typed_incidents(_frame(_checked(path), "incidents"))
+    frame = _typed_incidents(_frame(report, "incidents"))
     lon = frame["longitude"].astype("float64")
     lat = frame["latitude"].astype("float64")
     geometry = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
@@ -138,9 +142,13 @@ def load_sources(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     pandas.DataFrame
         One row per source, indexed by ``source_id``.
     """
+    return _sources(_checked(path))
+
+
+def _sources(report: ValidationReport) -> pd.DataFrame:
     import pandas as pd
 
-    frame = _frame(_checked(path), "sources")
+    frame = _frame(report, "sources")
     frame["published"] = pd.to_datetime(frame["published"], format="%Y-%m-%d")
     return frame.set_index("source_id")
 
@@ -158,12 +166,35 @@ def load_figures(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     pandas.DataFrame
         One row per (incident, source, measure) with the value that source reported.
     """
+    return _figures(_checked(path))
+
+
+def _figures(report: ValidationReport) -> pd.DataFrame:
     import pandas as pd
 
-    frame = _frame(_checked(path), "figures")
+    frame = _frame(report, "figures")
     frame["value"] = frame["value"].astype("Int64")
     frame["as_of"] = pd.to_datetime(frame["as_of"], format="%Y-%m-%d")
     return frame
+
+
+def load_dataset(
+    path: str | os.PathLike[str] | None = None,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
+    """Load incidents, sources and per-source figures with a single validation pass.
+
+    Parameters
+    ----------
+    path
+        A dataset directory or its ``incidents.csv``; the bundled dataset when omitted.
+
+    Returns
+    -------
+    tuple
+        What :func:`load_incidents`, :func:`load_sources` and :func:`load_figures` return.
+    """
+    report = _checked(path)
+    return _incidents(report), _sources(report), _figures(report)
 
 
 def dataset_files(path: str | os.PathLike[str] | None = None) -> dict[str, Path]:

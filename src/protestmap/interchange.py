@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from protestmap._io import publish
+from protestmap._io import permitted, publish
 from protestmap.errors import InvalidIncidentError, ProtestmapError
 
 if TYPE_CHECKING:
@@ -63,9 +63,7 @@ def import_acled(path: Path, out: Path) -> AcledImport:
         report = validate_dataset(staging)
         if not report.ok:
             raise InvalidIncidentError(report.problems)
-        umask = os.umask(0)
-        os.umask(umask)
-        staging.chmod(0o777 & ~umask)
+        staging.chmod(permitted(0o777))
         if out.exists():
             out.rmdir()
         os.replace(staging, out)

@@ -228,9 +228,10 @@ def prepare_incidents(
     from protestmap.boundaries import load_boundaries
     from protestmap.errors import BoundariesNotFoundError
     from protestmap.geocode_table import geocode_incidents
-    from protestmap.incidents import load_figures, load_incidents, load_sources
+    from protestmap.incidents import load_dataset
 
-    geocoded = geocode_incidents(load_incidents(data))
+    incidents, sources, figures = load_dataset(data)
+    geocoded = geocode_incidents(incidents)
     boundaries, warning = None, ""
     try:
         boundaries = load_boundaries(boundaries_dir)
@@ -244,8 +245,8 @@ def prepare_incidents(
         geocoded.unresolved,
         result.mismatches,
         boundaries,
-        load_sources(data),
-        load_figures(data),
+        sources,
+        figures,
         warning,
     )
 

@@ -11,6 +11,7 @@ import base64
 import html
 import re
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from protestmap._io import write_atomic
@@ -22,7 +23,16 @@ if TYPE_CHECKING:
 
     from protestmap.boundaries import Boundaries
 
-__all__ = ["bind_text", "finish_map", "layer_registry", "new_map", "page_html", "write_atomic"]
+__all__ = [
+    "bind_text",
+    "finish_map",
+    "layer_registry",
+    "new_map",
+    "page_html",
+    "save_map",
+    "script_element",
+    "write_atomic",
+]
 
 PERU_CENTRE = (-9.3, -75.0)
 _LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js")
@@ -58,19 +68,19 @@ def new_map(*, self_contained: bool, boundaries: Boundaries | None) -> folium.Ma
     return fmap
 
 
-class _Script:
-    """A MacroElement whose script is rendered from a Jinja template (folium's own mechanism)."""
+def script_element(template: str, **values: Any) -> Any:
+    """Make a MacroElement whose script is rendered from a Jinja template (folium's own mechanism).
 
-    @staticmethod
-    def add(fmap: folium.Map, template: str, **values: Any) -> None:
-        from branca.element import MacroElement
-        from jinja2 import Template
+    Values travel as attributes of ``this``; pass text through ``|tojson`` in the template.
+    """
+    from branca.element import MacroElement
+    from jinja2 import Template
 
-        element = MacroElement()
-        element._template = Template("{% macro script(this, kwargs) %}" + template + "{% endmacro %}")
-        for key, value in values.items():
-            setattr(element, key, value)
-        fmap.add_child(element)
+    element = MacroElement()
+    element._template = Template("{% macro script(this, kwargs) %}" + template + "{% endmacro %}")
+    for key, value in values.items():
+        setattr(element, key, value)
+    return element
 
 
 def bind_text(layer: Any, *, popup: str | None = None, tooltip: str | None = None) -> None:
@@ -80,31 +90,22 @@ def bind_text(layer: Any, *, popup: str | None = None, tooltip: str | None = Non
     ``${...}`` or a backtick in the data would run as code; here the text only ever travels as a
     JSON string literal.
     """
-    from branca.element import MacroElement
-    from jinja2 import Template
-
     for kind, text, options in (
         ("Popup", popup, {"maxWidth": 380}),
         ("Tooltip", tooltip, {"sticky": True}),
     ):
-        if text is None:
-            continue
-        element = MacroElement()
-        element._template = Template(
-            "{% macro script(this, kwargs) %}{{ this._parent.get_name() }}.bind"
-            + kind
-            + "({{ this.text|tojson }}, {{ this.options|tojson }});{% endmacro %}"
-        )
-        element.text = text
-        element.options = options
-        layer.add_child(element)
+        if text is not None:
+            template = (
+                "{{ this._parent.get_name() }}.bind" + kind + "({{ this.text|tojson }}, {{ this.options|tojson }});"
+            )
+            layer.add_child(script_element(template, text=text, options=options))
 
 
 def layer_registry(fmap: folium.Map, groups: dict[str, Any]) -> None:
     """Expose the layer groups as ``window.protestmapLayers`` (used by the browser tests)."""
     names = {key: group.get_name() for key, group in groups.items()}
     body = ", ".join(f"{key!s}: {name}" for key, name in names.items())
-    _Script.add(fmap, "window.protestmapLayers = {" + body + "};")
+    fmap.add_child(script_element("window.protestmapLayers = {" + body + "};"))
 
 
 def _legend_html(window: Window) -> str:
@@ -143,11 +144,8 @@ def finish_map(fmap: folium.Map, *, title: str, window: Window, warning: str = "
     )
     fmap.get_root().html.add_child(Element(_legend_html(window)))
     credit = f"{ATTRIBUTION} · Incidents: protestmap, sources in each popup"
-    _Script.add(
-        fmap,
-        "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.credit|tojson }});",
-        credit=credit,
-    )
+    attribution = "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.credit|tojson }});"
+    fmap.add_child(script_element(attribution, credit=credit))
     return folium.LayerControl(collapsed=False).add_to(fmap)
 
 
@@ -179,3 +177,8 @@ def page_html(fmap: folium.Map, *, self_contained: bool) -> str:
     """Render the map to one HTML page, inlining assets when asked."""
     page = fmap.get_root().render()
     return _inline_assets(page) if self_contained else page
+
+
+def save_map(fmap: folium.Map, path: Path, *, self_contained: bool) -> Path:
+    """Render a map to one page and write it atomically."""
+    return write_atomic(page_html(fmap, self_contained=self_contained), path)

@@ -275,9 +275,9 @@ def render_date_file(
         The file written and a warning (empty when boundaries were found).
     """
     from protestmap.join import prepare_incidents
-    from protestmap.page import page_html, write_atomic
+    from protestmap.page import save_map
 
     prepared = prepare_incidents(data, boundaries_dir=boundaries_dir)
     fmap = render_date_map(prepared, day, level=level, window=window, self_contained=self_contained)
     target = out or Path("maps") / f"peru-protests-{day:%Y-%m-%d}.html"
-    return write_atomic(page_html(fmap, self_contained=self_contained), target), prepared.warning
+    return save_map(fmap, target, self_contained=self_contained), prepared.warning

@@ -202,8 +202,9 @@ def render_timeline_map(
 ) -> folium.Map:
     """Build the timeline page: day slider, play/pause, cumulative or moving window."""
     import folium
-    from branca.element import Element, MacroElement
-    from jinja2 import Template
+    from branca.element import Element
+
+    from protestmap.page import script_element
 
     payload = timeline_payload(prepared, start=start, end=end, level=level)
     window = window or Window()
@@ -223,12 +224,8 @@ def render_timeline_map(
     controls = controls.replace(f"<option value='{mode}'>", f"<option value='{mode}' selected>")
     fmap.get_root().html.add_child(Element(controls))
     script = resources.files("protestmap").joinpath("_data", "timeline.js").read_text(encoding="utf-8")
-    element = MacroElement()
-    element._template = Template("{% macro script(this, kwargs) %}" + script + "{% endmacro %}")
-    element.payload = payload
-    element.groups = {key: group.get_name() for key, group in groups.items()}
-    element.control = control.get_name()
-    fmap.add_child(element)
+    names = {key: group.get_name() for key, group in groups.items()}
+    fmap.add_child(script_element(script, payload=payload, groups=names, control=control.get_name()))
     fmap.protestmap_payload = payload  # type: ignore[attr-defined]
     return fmap
 
@@ -246,11 +243,11 @@ def render_timeline_file(
 ) -> tuple[Path, str]:
     """Render the timeline to an HTML file, atomically; return the path and any warning."""
     from protestmap.join import prepare_incidents
-    from protestmap.page import page_html, write_atomic
+    from protestmap.page import save_map
 
     prepared = prepare_incidents(data, boundaries_dir=boundaries_dir)
     fmap = render_timeline_map(
         prepared, start=start, end=end, level=level, window=window, self_contained=self_contained
     )
     target = out or Path("maps") / "peru-protests-timeline.html"
-    return write_atomic(page_html(fmap, self_contained=self_contained), target), prepared.warning
+    return save_map(fmap, target, self_contained=self_contained), prepared.warning
