@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import re
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from protestmap._io import write_atomic
+from protestmap.elements import AREA_PANE, Attribution, BindText, GeoJsonLayer, LayerRegistry, PageBlock
 from protestmap.errors import RenderError
 from protestmap.mapdata import LAYERS, Window
 
@@ -30,7 +32,6 @@ __all__ = [
     "new_map",
     "page_html",
     "save_map",
-    "script_element",
     "write_atomic",
 ]
 
@@ -48,6 +49,7 @@ def new_map(*, self_contained: bool, boundaries: Boundaries | None) -> folium.Ma
     fmap.fit_bounds([[-18.4, -81.4], [-0.03, -68.6]])
     fmap.default_js = [_LEAFLET_JS]
     fmap.default_css = [_LEAFLET_CSS]
+    folium.map.CustomPane(AREA_PANE, z_index=350, pointer_events=True).add_to(fmap)
     if not self_contained:
         import xyzservices.providers as xyz
 
@@ -59,53 +61,23 @@ def new_map(*, self_contained: bool, boundaries: Boundaries | None) -> folium.Ma
         ).add_to(fmap)
     if boundaries is not None:
         outlines = boundaries.departments[["ubigeo", "geometry"]]
-        folium.GeoJson(
-            outlines.to_json(),
+        GeoJsonLayer(
+            json.loads(outlines.to_json()),
             name="Department boundaries",
-            style_function=lambda _: {"color": "#444", "weight": 1, "fill": False},
+            style={"color": "#444", "weight": 1, "fill": False, "interactive": False},
             control=False,
         ).add_to(fmap)
     return fmap
 
 
-def script_element(template: str, **values: Any) -> Any:
-    """Make a MacroElement whose script is rendered from a Jinja template (folium's own mechanism).
-
-    Values travel as attributes of ``this``; pass text through ``|tojson`` in the template.
-    """
-    from branca.element import MacroElement
-    from jinja2 import Template
-
-    element = MacroElement()
-    element._template = Template("{% macro script(this, kwargs) %}" + template + "{% endmacro %}")
-    for key, value in values.items():
-        setattr(element, key, value)
-    return element
-
-
 def bind_text(layer: Any, *, popup: str | None = None, tooltip: str | None = None) -> None:
-    """Bind a popup and/or tooltip to a layer, passing the (already escaped) HTML through JSON.
-
-    folium's own Popup and Tooltip paste their text into JavaScript template literals, where a
-    ``${...}`` or a backtick in the data would run as code; here the text only ever travels as a
-    JSON string literal.
-    """
-    for kind, text, options in (
-        ("Popup", popup, {"maxWidth": 380}),
-        ("Tooltip", tooltip, {"sticky": True}),
-    ):
-        if text is not None:
-            template = (
-                "{{ this._parent.get_name() }}.bind" + kind + "({{ this.text|tojson }}, {{ this.options|tojson }});"
-            )
-            layer.add_child(script_element(template, text=text, options=options))
+    """Bind a popup and/or tooltip (already escaped HTML) to a layer through JSON strings."""
+    layer.add_child(BindText(popup=popup, tooltip=tooltip))
 
 
 def layer_registry(fmap: folium.Map, groups: dict[str, Any]) -> None:
     """Expose the layer groups as ``window.protestmapLayers`` (used by the browser tests)."""
-    names = {key: group.get_name() for key, group in groups.items()}
-    body = ", ".join(f"{key!s}: {name}" for key, name in names.items())
-    fmap.add_child(script_element("window.protestmapLayers = {" + body + "};"))
+    fmap.add_child(LayerRegistry(groups))
 
 
 def _legend_html(window: Window) -> str:
@@ -130,22 +102,19 @@ def _legend_html(window: Window) -> str:
 def finish_map(fmap: folium.Map, *, title: str, window: Window, warning: str = "") -> folium.LayerControl:
     """Add the title (already escaped), legend, attribution and layer control; return the control."""
     import folium
-    from branca.element import Element
 
     from protestmap.boundaries import ATTRIBUTION
 
     note = f"<div style='color:#a00'>{html.escape(warning)}</div>" if warning else ""
-    fmap.get_root().html.add_child(
-        Element(
+    fmap.add_child(
+        PageBlock(
             "<div id='pm-title' style='position:fixed;top:10px;left:50px;max-width:calc(100% - 480px);z-index:1000;"
             "background:rgba(255,255,255,.92);padding:6px 10px;font:14px sans-serif;"
             f"border:1px solid #999;border-radius:4px'>{title}{note}</div>"
         )
     )
-    fmap.get_root().html.add_child(Element(_legend_html(window)))
-    credit = f"{ATTRIBUTION} · Incidents: protestmap, sources in each popup"
-    attribution = "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.credit|tojson }});"
-    fmap.add_child(script_element(attribution, credit=credit))
+    fmap.add_child(PageBlock(_legend_html(window)))
+    fmap.add_child(Attribution(f"{ATTRIBUTION} · Incidents: protestmap, sources in each popup"))
     return folium.LayerControl(collapsed=False).add_to(fmap)
 
 

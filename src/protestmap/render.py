@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from protestmap.elements import GeoJsonLayer
 from protestmap.mapdata import LAYERS, Window, layer_of, popup_html, present, tooltip_text
 from protestmap.page import bind_text, finish_map, layer_registry, new_map
 
@@ -110,8 +112,6 @@ _REDS = ("#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
 def _choropleth(
     units: gpd.GeoDataFrame, values: pd.DataFrame, column: str, name: str, *, show: bool
 ) -> tuple[Any, float]:
-    import folium
-
     merged = units.merge(values[["ubigeo", column]], on="ubigeo", how="left")
     numbers = merged[column].astype("Float64")
     top = float(numbers.max()) if numbers.notna().any() else 0.0
@@ -120,23 +120,16 @@ def _choropleth(
         for n, v in zip(merged["name"], merged[column].astype(object), strict=True)
     ]
     merged["fill"] = [_colour(v, top, _REDS) for v in numbers.astype(object)]
-    layer = folium.GeoJson(
-        merged[["ubigeo", "label", "fill", "geometry"]].to_json(),
+    layer = GeoJsonLayer(
+        json.loads(merged[["ubigeo", "label", "fill", "geometry"]].to_json()),
         name=name,
         show=show,
-        style_function=lambda f: {
-            "fillColor": f["properties"]["fill"],
-            "color": "#555",
-            "weight": 0.6,
-            "fillOpacity": 0.7,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        style={"color": "#555", "weight": 0.6, "fillOpacity": 0.7},
     )
     return layer, top
 
 
 def _span_polygons(units: dict[str, gpd.GeoDataFrame], rows: pd.DataFrame, colour: str) -> Any | None:
-    import folium
     import geopandas as gpd
     import pandas as pd
 
@@ -149,16 +142,10 @@ def _span_polygons(units: dict[str, gpd.GeoDataFrame], rows: pd.DataFrame, colou
         return None
     frame = gpd.GeoDataFrame(pd.concat(shapes, ignore_index=True), crs="EPSG:4326")
     frame["label"] = frame["name"].map(html.escape)
-    return folium.GeoJson(
-        frame[["ubigeo", "label", "geometry"]].to_json(),
-        style_function=lambda f: {
-            "fillColor": colour,
-            "color": colour,
-            "weight": 1.5,
-            "fillOpacity": 0.18,
-            "dashArray": "4 3",
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    return GeoJsonLayer(
+        json.loads(frame[["ubigeo", "label", "geometry"]].to_json()),
+        style={"fillColor": colour, "color": colour, "weight": 1.5, "fillOpacity": 0.18, "dashArray": "4 3"},
+        control=False,
     )
 
 

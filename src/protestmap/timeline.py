@@ -12,7 +12,6 @@ import datetime as dt
 import html
 import json
 import math
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -178,17 +177,27 @@ def timeline_payload(
     return payload
 
 
-_CONTROLS = (
-    "<div id='pm-controls' style='position:fixed;bottom:24px;left:50%;transform:translateX(-50%);z-index:1000;"
-    "background:#fff;padding:8px 12px;border:1px solid #999;border-radius:4px;font:13px sans-serif;"
-    "width:min(720px,90%)'>"
-    "<button id='pm-play' type='button'>Play</button> <b id='pm-day'></b> "
-    "<select id='pm-mode' aria-label='window'><option value='0'>cumulative</option>"
-    "<option value='1'>this day only</option><option value='7'>last 7 days</option>"
-    "<option value='30'>last 30 days</option></select>"
-    "<input id='pm-slider' type='range' min='0' max='0' value='0' style='width:100%' aria-label='day'>"
-    "<div id='pm-totals'></div></div>"
-)
+_MODES = {0: "cumulative", 1: "this day only", 7: "last 7 days", 30: "last 30 days"}
+
+
+def _controls_html(window: Window) -> str:
+    """Build the slider panel, with the window's mode selected (numbers and fixed labels only)."""
+    selected = window.days or 0
+    modes = dict(_MODES)
+    modes.setdefault(selected, f"last {selected} days")
+    options = "".join(
+        f"<option value='{value}'{' selected' if value == selected else ''}>{label}</option>"
+        for value, label in modes.items()
+    )
+    return (
+        "<div id='pm-controls' style='position:fixed;bottom:24px;left:50%;transform:translateX(-50%);z-index:1000;"
+        "background:#fff;padding:8px 12px;border:1px solid #999;border-radius:4px;font:13px sans-serif;"
+        "width:min(720px,90%)'>"
+        "<button id='pm-play' type='button'>Play</button> <b id='pm-day'></b> "
+        f"<select id='pm-mode' aria-label='window'>{options}</select>"
+        "<input id='pm-slider' type='range' min='0' max='0' value='0' style='width:100%' aria-label='day'>"
+        "<div id='pm-totals'></div></div>"
+    )
 
 
 def render_timeline_map(
@@ -202,9 +211,8 @@ def render_timeline_map(
 ) -> folium.Map:
     """Build the timeline page: day slider, play/pause, cumulative or moving window."""
     import folium
-    from branca.element import Element
 
-    from protestmap.page import script_element
+    from protestmap.elements import PageBlock, TimelineController
 
     payload = timeline_payload(prepared, start=start, end=end, level=level)
     window = window or Window()
@@ -217,15 +225,8 @@ def render_timeline_map(
         + (" (markers aggregated per unit and day)" if payload["aggregated"] else "")
     )
     control = finish_map(fmap, title=title, window=window, warning=prepared.warning)
-    mode = {None: "0", 1: "1", 7: "7", 30: "30"}.get(window.days, str(window.days))
-    controls = _CONTROLS
-    if mode not in {"0", "1", "7", "30"}:
-        controls = controls.replace("</select>", f"<option value='{mode}'>last {mode} days</option></select>")
-    controls = controls.replace(f"<option value='{mode}'>", f"<option value='{mode}' selected>")
-    fmap.get_root().html.add_child(Element(controls))
-    script = resources.files("protestmap").joinpath("_data", "timeline.js").read_text(encoding="utf-8")
-    names = {key: group.get_name() for key, group in groups.items()}
-    fmap.add_child(script_element(script, payload=payload, groups=names, control=control.get_name()))
+    fmap.add_child(PageBlock(_controls_html(window)))
+    fmap.add_child(TimelineController(payload, groups=groups, control=control))
     fmap.protestmap_payload = payload  # type: ignore[attr-defined]
     return fmap
 

@@ -216,3 +216,55 @@ def test_aggregated_timeline_works_in_the_browser(
     page.evaluate("window.protestmapTimeline.setDay(0)")
     assert page.evaluate(COUNT_MARKERS) != on_9th
     assert "to date:" in page.inner_text("#pm-totals")
+
+
+TEMPLATE_PAYLOAD = "{{ 7*191 }} {{ 'zz' ~ 'top' }} {% if true %}ran{% endif %} {# kept #} {{ \"x\" }} {{ ${7*191}"
+FIND_MARKER = """
+([needle]) => {
+  const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
+  let point = null;
+  Object.values(window.protestmapLayers).forEach(g => g.eachLayer(l => {
+    (l.eachLayer ? l.getLayers() : [l]).forEach(t => {
+      const p = t.getPopup && t.getPopup();
+      if (!point && p && p.getContent().includes(needle) && t.getLatLng) {
+        const xy = map.latLngToContainerPoint(t.getLatLng());
+        const box = map.getContainer().getBoundingClientRect();
+        point = [box.left + xy.x, box.top + xy.y];
+      }
+    });
+  }));
+  return point;
+}
+"""
+
+
+@pytest.mark.parametrize("kind", ["day", "timeline"])
+def test_template_syntax_is_shown_literally_when_clicked(
+    visit, tiny_dataset: Path, boundaries_dir: Path, tmp_path: Path, kind: str
+) -> None:
+    incidents = tiny_dataset / "incidents.csv"
+    text = incidents.read_text(encoding="utf-8")
+    payload = TEMPLATE_PAYLOAD.replace('"', '""')
+    text = text.replace("local,Juliaca,Puno", f'local,"Juliaca {payload}",Puno')
+    text = text.replace("A made-up test row.", f'"Note {payload}"')
+    incidents.write_text(text, encoding="utf-8")
+    prepared = prepare_incidents(tiny_dataset, boundaries_dir=boundaries_dir)
+    fmap = (
+        render_date_map(prepared, dt.date(2023, 1, 10), self_contained=True)
+        if kind == "day"
+        else render_timeline_map(prepared, self_contained=True)
+    )
+    seen = visit(write_atomic(page_html(fmap, self_contained=True), tmp_path / f"{kind}.html"))
+    page = seen.page
+    point = page.evaluate(FIND_MARKER, ["t-juliaca"])
+    assert point is not None, "the Juliaca marker is on the map"
+    page.mouse.move(*point)
+    page.wait_for_timeout(200)
+    tooltip = page.inner_text(".leaflet-tooltip")
+    assert f"Juliaca {TEMPLATE_PAYLOAD}" in tooltip, "the tooltip shows the place as written"
+    page.mouse.click(*point)
+    popup = page.inner_text(".leaflet-popup-content")
+    assert f"Juliaca {TEMPLATE_PAYLOAD}" in popup and f"Note {TEMPLATE_PAYLOAD}" in popup
+    body = page.inner_text("body")
+    assert "1337" not in body and "zztop" not in body and "ran " not in body.replace(TEMPLATE_PAYLOAD, "")
+    assert seen.errors == [] and seen.dialogs == [] and seen.external_requests == []

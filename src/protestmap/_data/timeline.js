@@ -1,9 +1,9 @@
-// protestmap timeline controller. Data arrive as JSON (escaped by Jinja's tojson); popups and
-// tooltips are HTML strings already escaped in Python, so they are passed to Leaflet as is.
-(function () {
-  var map = {{ this._parent.get_name() }};
-  var data = {{ this.payload|tojson }};
-  var groups = { {% for key, name in this.groups.items() %}{{ key|tojson }}: {{ name }},{% endfor %} };
+// protestmap timeline controller: a plain script, loaded once per page. The page calls
+// protestmapStartTimeline(map, data, groups, control) with its data as JSON; popups and tooltips
+// are HTML strings already escaped in Python, so they are passed to Leaflet as they are.
+/* exported protestmapStartTimeline */
+function protestmapStartTimeline(map, data, groups, control) {
+  "use strict";
   var spans = data.span_layers;
   function esc(text) {
     return String(text).replace(/[&<>"']/g, function (c) {
@@ -27,7 +27,7 @@
     var style = { radius: ev.r, color: ev.colour, weight: 1, fillColor: ev.colour, fillOpacity: 0.55 };
     var layer = L.circleMarker([ev.lat, ev.lon], style);
     if (ev.area && data.areas[ev.area]) {
-      var area = L.geoJSON(data.areas[ev.area], { style: { color: ev.colour, weight: 1.5, fillOpacity: 0.18, dashArray: "4 3" } });
+      var area = L.geoJSON(data.areas[ev.area], { pane: "pm-areas", style: { color: ev.colour, weight: 1.5, fillOpacity: 0.18, dashArray: "4 3" } });
       layer = L.featureGroup([area, layer]);
     }
     layer.bindPopup(ev.popup, { maxWidth: 380 });
@@ -37,10 +37,10 @@
   var markers = data.events.map(function (ev) { return { ev: ev, layer: null, shown: false }; });
   var choropleth = null;
   if (data.units) {
-    choropleth = L.geoJSON(data.units, { style: { color: "#555", weight: 0.6, fillColor: "#f7f7f7", fillOpacity: 0.7 } });
+    choropleth = L.geoJSON(data.units, { pane: "pm-areas", style: { color: "#555", weight: 0.6, fillColor: "#f7f7f7", fillOpacity: 0.7 } });
     choropleth.eachLayer(function (l) { l.bindTooltip(l.feature.properties.label, { sticky: true }); });
     choropleth.addTo(map);
-    {{ this.control }}.addOverlay(choropleth, "Deaths by unit (cumulative or in the window)");
+    control.addOverlay(choropleth, "Deaths by unit (cumulative or in the window)");
   }
   var ramp = ["#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15"];
   function colour(v, top) {
@@ -118,4 +118,4 @@
   mode.addEventListener("change", function () { setDay(state.day); });
   button.addEventListener("click", play);
   setDay(data.initial);
-})();
+}
