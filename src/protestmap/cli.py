@@ -267,7 +267,7 @@ def render(
 
         first = _parse_day(start, "--from") if start else None
         last = _parse_day(end, "--to") if end else None
-        path, warning = render_timeline_file(
+        path, warning, missing = render_timeline_file(
             start=first,
             end=last,
             level=level.value,
@@ -281,7 +281,7 @@ def render(
         from protestmap.render import render_date_file
 
         day = _parse_day(str(date), "--date")
-        path, warning = render_date_file(
+        path, warning, missing = render_date_file(
             day,
             level=level.value,
             window=moving,
@@ -292,6 +292,10 @@ def render(
         )
     if warning:
         _err(f"warning: {warning} The map shows incident markers only.")
+    if len(missing):
+        _err(f"warning: {len(missing)} incident(s) not drawn (no place could be determined):")
+        for event_id, reason in zip(missing["event_id"], missing["reason"], strict=True):
+            _err(f"  {event_id}: {reason}")
     typer.echo(str(path))
     if open_page:
         import webbrowser

@@ -19,6 +19,8 @@ __all__ = [
     "LAYERS",
     "Window",
     "layer_of",
+    "not_drawn",
+    "not_drawn_note",
     "parse_window",
     "popup_html",
     "present",
@@ -186,3 +188,43 @@ def popup_html(row: Any, sources: pd.DataFrame, figures: pd.DataFrame | None = N
     parts.append("<div>Sources:<ol>" + "".join(_source_line(s, sources) for s in refs) + "</ol></div>")
     parts.append(f"<div class='pm-id'>{esc(str(row['event_id']))}</div></div>")
     return "".join(p for p in parts if p)
+
+
+def not_drawn(rows: pd.DataFrame, unresolved: pd.DataFrame | None = None) -> pd.DataFrame:
+    """List the rows of a view that have no point to draw, with the reason.
+
+    National rows are not listed: they have no place by nature and are given in the title.
+
+    Parameters
+    ----------
+    rows
+        The incidents a map shows (a GeoDataFrame).
+    unresolved
+        Geocoding problems by ``event_id`` (see :class:`protestmap.geocode_table.GeocodeResult`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``event_id`` and ``reason``, one row per incident not drawn.
+    """
+    import pandas as pd
+
+    missing = rows[(rows["scope"] != "national") & rows.geometry.isna()]
+    known: dict[str, str] = {}
+    if unresolved is not None and len(unresolved):
+        known = dict(zip(unresolved["event_id"], unresolved["reason"], strict=True))
+    fallback = "no coordinates, and the place could not be resolved"
+    reasons = [known.get(event_id, fallback) for event_id in missing["event_id"]]
+    return pd.DataFrame({"event_id": missing["event_id"].tolist(), "reason": reasons})
+
+
+def not_drawn_note(table: pd.DataFrame, *, shown: int = 5) -> str:
+    """Say on the page how many incidents are not drawn, naming the first few (escaped)."""
+    if not len(table):
+        return ""
+    ids = ", ".join(table["event_id"].head(shown))
+    more = f" and {len(table) - shown} more" if len(table) > shown else ""
+    return html.escape(
+        f"{len(table)} incident(s) of this view are not drawn because their place could not be "
+        f"determined: {ids}{more}. Their counts are included in the totals."
+    )

@@ -99,13 +99,20 @@ def _legend_html(window: Window) -> str:
     )
 
 
-def finish_map(fmap: folium.Map, *, title: str, window: Window, warning: str = "") -> folium.LayerControl:
-    """Add the title (already escaped), legend, attribution and layer control; return the control."""
+def finish_map(
+    fmap: folium.Map, *, title: str, window: Window, warning: str = "", missing: str = ""
+) -> folium.LayerControl:
+    """Add the title, legend, attribution and layer control; return the control.
+
+    ``title`` and ``missing`` (the note on incidents not drawn) are already escaped.
+    """
     import folium
 
     from protestmap.boundaries import ATTRIBUTION
 
     note = f"<div style='color:#a00'>{html.escape(warning)}</div>" if warning else ""
+    if missing:
+        note += f"<div id='pm-not-drawn' style='color:#a00'>{missing}</div>"
     fmap.add_child(
         PageBlock(
             "<div id='pm-title' style='position:fixed;top:10px;left:50px;max-width:calc(100% - 480px);z-index:1000;"

@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from protestmap.elements import GeoJsonLayer
-from protestmap.mapdata import LAYERS, Window, layer_of, popup_html, present, tooltip_text
+from protestmap.mapdata import (
+    LAYERS,
+    Window,
+    layer_of,
+    not_drawn,
+    not_drawn_note,
+    popup_html,
+    present,
+    tooltip_text,
+)
 from protestmap.page import bind_text, finish_map, layer_registry, new_map
 
 if TYPE_CHECKING:
@@ -199,9 +208,11 @@ def render_date_map(
     Returns
     -------
     folium.Map
-        The map; ``m.protestmap_counts`` holds the number of features in each layer.
+        The map; ``m.protestmap_counts`` holds the number of features in each layer and
+        ``m.protestmap_not_drawn`` the incidents shown in no layer for lack of a place.
     """
     import folium
+    import pandas as pd
 
     from protestmap.aggregate import aggregate
 
@@ -239,8 +250,10 @@ def render_date_map(
         groups[key] = group
     layer_registry(fmap, groups)
     title = _title(joined, frames, day, window)
-    finish_map(fmap, title=title, window=window, warning=prepared.warning)
+    missing = not_drawn(pd.concat(list(frames.values())), prepared.unresolved)
+    finish_map(fmap, title=title, window=window, warning=prepared.warning, missing=not_drawn_note(missing))
     fmap.protestmap_counts = counts  # type: ignore[attr-defined]
+    fmap.protestmap_not_drawn = missing  # type: ignore[attr-defined]
     return fmap
 
 
@@ -253,13 +266,13 @@ def render_date_file(
     boundaries_dir: str | None = None,
     out: Path | None = None,
     self_contained: bool = False,
-) -> tuple[Path, str]:
+) -> tuple[Path, str, pd.DataFrame]:
     """Render the map of ``day`` to an HTML file, atomically.
 
     Returns
     -------
     tuple
-        The file written and a warning (empty when boundaries were found).
+        The file written, a warning (empty when boundaries were found) and the incidents not drawn.
     """
     from protestmap.join import prepare_incidents
     from protestmap.page import save_map
@@ -267,4 +280,4 @@ def render_date_file(
     prepared = prepare_incidents(data, boundaries_dir=boundaries_dir)
     fmap = render_date_map(prepared, day, level=level, window=window, self_contained=self_contained)
     target = out or Path("maps") / f"peru-protests-{day:%Y-%m-%d}.html"
-    return save_map(fmap, target, self_contained=self_contained), prepared.warning
+    return save_map(fmap, target, self_contained=self_contained), prepared.warning, fmap.protestmap_not_drawn

@@ -15,7 +15,16 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from protestmap.mapdata import LAYERS, Window, layer_of, popup_html, present, tooltip_text
+from protestmap.mapdata import (
+    LAYERS,
+    Window,
+    layer_of,
+    not_drawn,
+    not_drawn_note,
+    popup_html,
+    present,
+    tooltip_text,
+)
 from protestmap.page import finish_map, new_map
 
 if TYPE_CHECKING:
@@ -105,6 +114,20 @@ def _unit_points(prepared: Prepared, level: str) -> tuple[dict[str, list[float]]
     return where, dict(zip(units["ubigeo"], units["name"], strict=True))
 
 
+def period_rows(
+    joined: pd.DataFrame, *, start: dt.date | None = None, end: dt.date | None = None
+) -> tuple[pd.DataFrame, dt.date, dt.date]:
+    """Return the incidents that overlap the period, and the period's first and last day."""
+    import pandas as pd
+
+    from protestmap.aggregate import within
+
+    first = start or joined["event_date"].min().date()
+    last = end or max(joined["event_date"].max(), joined["end_date"].max()).date()
+    rows = within(joined, end=last)
+    return rows[rows["end_date"].fillna(rows["event_date"]) >= pd.Timestamp(first)], first, last
+
+
 def timeline_payload(
     prepared: Prepared,
     *,
@@ -122,15 +145,7 @@ def timeline_payload(
         ``units`` (choropleth polygons), ``areas`` (polygons of regional strikes and curfews),
         ``span_layers`` and ``initial`` (the day shown first).
     """
-    import pandas as pd
-
-    from protestmap.aggregate import within
-
-    joined = prepared.joined
-    first = start or joined["event_date"].min().date()
-    last = end or max(joined["event_date"].max(), joined["end_date"].max()).date()
-    rows = within(joined, end=last)
-    rows = rows[rows["end_date"].fillna(rows["event_date"]) >= pd.Timestamp(first)]
+    rows, first, last = period_rows(prepared.joined, start=start, end=end)
     national = rows[rows["scope"] == "national"]
     placed = rows[(rows["scope"] != "national") & rows.geometry.notna()]
     big = len(placed) > AGGREGATE_ABOVE
@@ -224,10 +239,12 @@ def render_timeline_map(
         f"Peru, {payload['days'][0]} to {payload['days'][-1]}: move the slider or press Play"
         + (" (markers aggregated per unit and day)" if payload["aggregated"] else "")
     )
-    control = finish_map(fmap, title=title, window=window, warning=prepared.warning)
+    missing = not_drawn(period_rows(prepared.joined, start=start, end=end)[0], prepared.unresolved)
+    control = finish_map(fmap, title=title, window=window, warning=prepared.warning, missing=not_drawn_note(missing))
     fmap.add_child(PageBlock(_controls_html(window)))
     fmap.add_child(TimelineController(payload, groups=groups, control=control))
     fmap.protestmap_payload = payload  # type: ignore[attr-defined]
+    fmap.protestmap_not_drawn = missing  # type: ignore[attr-defined]
     return fmap
 
 
@@ -241,8 +258,8 @@ def render_timeline_file(
     boundaries_dir: str | None = None,
     out: Path | None = None,
     self_contained: bool = False,
-) -> tuple[Path, str]:
-    """Render the timeline to an HTML file, atomically; return the path and any warning."""
+) -> tuple[Path, str, pd.DataFrame]:
+    """Render the timeline to an HTML file, atomically; return the path, any warning and the rows not drawn."""
     from protestmap.join import prepare_incidents
     from protestmap.page import save_map
 
@@ -251,4 +268,4 @@ def render_timeline_file(
         prepared, start=start, end=end, level=level, window=window, self_contained=self_contained
     )
     target = out or Path("maps") / "peru-protests-timeline.html"
-    return save_map(fmap, target, self_contained=self_contained), prepared.warning
+    return save_map(fmap, target, self_contained=self_contained), prepared.warning, fmap.protestmap_not_drawn
