@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 _BOM = b"\xef\xbb\xbf"
 _OTHER_DELIMITERS = (";", "\t", "|")
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 @dataclass(frozen=True, order=True)
@@ -50,9 +53,12 @@ class Table:
     records
         ``(line, {column: value})`` for each record whose field count matched the header.
     rows_in
-        How many records the file holds (blank lines count as records, since they are rejected).
+        How many records the file holds (blank lines and malformed lines count as records, since
+        they are rejected).
     problems
         Defects found while reading.
+    starts
+        The line on which each of the ``rows_in`` records starts, in order.
     """
 
     path: Path
@@ -60,33 +66,52 @@ class Table:
     records: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     rows_in: int = 0
     problems: list[Problem] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
 
     @property
     def name(self) -> str:
         """The file name used in problem reports."""
         return self.path.name
 
+    def rejected(self, problems: Sequence[Problem]) -> int:
+        """Count the records of this file that ``problems`` reject.
+
+        A problem with the file as a whole or with its header (row 0 or 1) rejects every record:
+        the columns cannot be trusted, so no row is counted as used. Otherwise each record with at
+        least one problem (on any of its lines) is rejected once.
+
+        Parameters
+        ----------
+        problems
+            Problems of any file; only this file's are counted.
+
+        Returns
+        -------
+        int
+            How many records are rejected, between 0 and ``rows_in``.
+        """
+        mine = [p.row for p in problems if p.file == self.name]
+        if any(row <= 1 for row in mine):
+            return self.rows_in
+        return len({self.starts[bisect.bisect_right(self.starts, row) - 1] for row in mine if self.starts})
+
 
 def _decode(raw: bytes, table: Table) -> str:
+    """Decode UTF-8, reporting the first undecodable byte of every line that has one."""
     if raw.startswith(_BOM):
-        table.problems.append(
-            Problem(
-                table.name,
-                1,
-                "-",
-                "file starts with a UTF-8 byte-order mark; save as UTF-8 without BOM",
-            )
-        )
+        reason = "file starts with a UTF-8 byte-order mark; save as UTF-8 without BOM"
+        table.problems.append(Problem(table.name, 1, "-", reason))
         raw = raw[len(_BOM) :]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        byte = raw[exc.start : exc.start + 1].hex()
-        table.problems.append(
-            Problem(table.name, line, "-", f"not valid UTF-8 (byte 0x{byte}); re-save the file as UTF-8")
-        )
-        return raw.decode("utf-8", errors="replace")
+    text = raw.decode("utf-8", errors="surrogateescape")
+    if _UNDECODED.search(text) is None:
+        return text
+    for number, line in enumerate(text.split("\n"), start=1):
+        bad = _UNDECODED.search(line)
+        if bad is not None:
+            byte = f"{ord(bad.group()) - 0xDC00:02x}"
+            reason = f"not valid UTF-8 (byte 0x{byte}); re-save the file as UTF-8"
+            table.problems.append(Problem(table.name, number, "-", reason))
+    return _UNDECODED.sub("\ufffd", text)
 
 
 def _check_header(header: list[str], expected: Sequence[str], table: Table) -> None:
@@ -109,8 +134,77 @@ def _check_header(header: list[str], expected: Sequence[str], table: Table) -> N
         seen.add(name)
 
 
+class _Lines:
+    """Physical lines handed to :func:`csv.reader` one at a time, so reading can resume after an error."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = io.StringIO(text, newline="").readlines()
+        self.next = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.next >= len(self.lines):
+            raise StopIteration
+        self.next += 1
+        return self.lines[self.next - 1]
+
+    def reader(self, line: int) -> Iterator[list[str]]:
+        """Start a fresh CSV reader at 1-based ``line``."""
+        self.next = line - 1
+        return csv.reader(self, strict=True)
+
+
+def _record(table: Table, start: int, end: int, record: list[str]) -> None:
+    """Check one parsed record's shape and keep it when its fields line up with the header."""
+    if not record or all(not value.strip() for value in record):
+        table.problems.append(Problem(table.name, start, "-", "blank line; delete it"))
+        return
+    width = len(table.header)
+    if len(record) != width:
+        reason = f"expected {width} fields as in the header, found {len(record)}"
+        table.problems.append(Problem(table.name, start, "-", reason))
+        return
+    values = dict(zip(table.header, record, strict=True))
+    if end > start:
+        for column, value in values.items():
+            if "\n" in value or "\r" in value:
+                reason = "line break inside a quoted field; keep each record on one line"
+                table.problems.append(Problem(table.name, start, column, reason))
+    table.records.append((start, values))
+
+
+def _read_records(table: Table, lines: _Lines) -> None:
+    """Read every record after the header; a malformed one costs that line only."""
+    reader = lines.reader(2)
+    while True:
+        start = lines.next + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            record, reason = None, f"malformed CSV: {exc}; reading resumes on the next line"
+        else:
+            end, width = lines.next, len(table.header)
+            runaway = end > start and len(record) != width
+            reason = f"malformed CSV: a quote opened on this line is not closed on it (it runs to line {end})"
+        table.starts.append(start)
+        table.rows_in += 1
+        if record is None or runaway:
+            table.problems.append(Problem(table.name, start, "-", reason))
+            reader = lines.reader(start + 1)
+            continue
+        _record(table, start, end, record)
+
+
 def read_table(path: Path, expected: Sequence[str]) -> Table:
     """Read a CSV file strictly, collecting every defect instead of stopping at the first.
+
+    A malformed record (a stray quote, a field over the csv module's size limit) is reported on the
+    line where it starts, and reading resumes on the next line, so later defects are still found
+    and every record is counted.
 
     Parameters
     ----------
@@ -135,36 +229,12 @@ def read_table(path: Path, expected: Sequence[str]) -> Table:
     if not text.strip():
         table.problems.append(Problem(table.name, 1, "-", "file is empty; a header row is required"))
         return table
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines = _Lines(text)
     try:
-        table.header = [h.strip() for h in next(reader)]
+        table.header = [h.strip() for h in next(lines.reader(1))]
     except csv.Error as exc:
         table.problems.append(Problem(table.name, 1, "-", f"malformed CSV header: {exc}"))
-        return table
-    _check_header(table.header, expected, table)
-    width = len(table.header)
-    while True:
-        start = reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            table.rows_in += 1
-            table.problems.append(Problem(table.name, start, "-", f"malformed CSV: {exc}"))
-            break
-        table.rows_in += 1
-        if not record or all(not value.strip() for value in record):
-            table.problems.append(Problem(table.name, start, "-", "blank line; delete it"))
-            continue
-        if len(record) != width:
-            reason = f"expected {width} fields as in the header, found {len(record)}"
-            table.problems.append(Problem(table.name, start, "-", reason))
-            continue
-        values = dict(zip(table.header, record, strict=True))
-        for column, value in values.items():
-            if "\n" in value or "\r" in value:
-                reason = "line break inside a quoted field; keep each record on one line"
-                table.problems.append(Problem(table.name, start, column, reason))
-        table.records.append((start, values))
+    else:
+        _check_header(table.header, expected, table)
+    _read_records(table, lines)
     return table

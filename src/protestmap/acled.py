@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from protestmap import schema
 from protestmap._csv import Problem, read_table
+from protestmap.errors import InvalidValueError
 
 __all__ = ["ACLED_2020_COLUMNS", "ACLED_COLUMNS", "AcledImport", "read_acled", "to_acled_rows"]
 
@@ -41,6 +43,14 @@ FROM_ACLED = {
     ("Riots", "Mob violence"): "clash",
     ("Strategic developments", "Arrests"): "detention",
 }
+#: Counted columns and the values each allows (empty: any count).
+_COUNTS: dict[str, tuple[int, ...]] = {
+    "fatalities": (),
+    "time_precision": schema.TIME_PRECISIONS,
+    "geo_precision": schema.GEO_PRECISIONS,
+}
+#: ACLED's free-text columns that end up in the dataset.
+_TEXT = ("sub_event_type", "actor1", "actor2", "location", "notes", "source", "admin1", "admin2", "admin3")
 _LIMA_METRO = {"lima province", "provincia de lima", "lima metropolitana", "metropolitan lima", "lima metropolitan"}
 
 
@@ -123,6 +133,42 @@ def read_acled(path: Path) -> AcledImport:
     return result
 
 
+def _numbers(row: dict[str, str], fail: Callable[[str, str], None]) -> dict[str, Any]:
+    """Read the counts, precisions and coordinates with protestmap's definitions of valid values.
+
+    A whole count written as a float (``2.0``) is accepted; ``2.9``, ``nan``, ``inf``, ``1e20`` or
+    a negative number is an error, never truncated.
+    """
+    numbers: dict[str, Any] = {}
+    for column, allowed in _COUNTS.items():
+        try:
+            value = schema.parse_count(row.get(column, ""), acled=True)
+        except InvalidValueError as exc:
+            fail(column, str(exc))
+            continue
+        if value is None:
+            fail(column, "empty; ACLED writes a number here (0 when there is none)")
+        elif allowed and value not in allowed:
+            fail(column, f"{value} is not one of {', '.join(map(str, allowed))}")
+        else:
+            numbers[column] = value
+    for column in ("latitude", "longitude"):
+        try:
+            numbers[column] = schema.parse_coordinate(row.get(column, ""), axis=column)
+        except InvalidValueError as exc:
+            fail(column, str(exc))
+            continue
+        if numbers[column] is None:
+            fail(column, "empty; ACLED gives every event a point")
+            del numbers[column]
+    if "latitude" in numbers and "longitude" in numbers:
+        reason = schema.point_problem(numbers["latitude"], numbers["longitude"])
+        if reason is not None:
+            fail("latitude", reason)
+            del numbers["latitude"]
+    return numbers
+
+
 def _convert(file: str, line: int, row: dict[str, str], result: AcledImport) -> None:
     def fail(column: str, reason: str) -> None:
         result.problems.append(Problem(file, line, column, reason))
@@ -136,12 +182,11 @@ def _convert(file: str, line: int, row: dict[str, str], result: AcledImport) -> 
             "event_date",
             f"{row.get('event_date')!r} is not a date ACLED writes (2023-01-09, 09 January 2023, 9-Jan-23)",
         )
-    numbers = {}
-    for column in ("fatalities", "time_precision", "geo_precision", "latitude", "longitude"):
-        try:
-            numbers[column] = float(row.get(column, "").strip())
-        except ValueError:
-            fail(column, f"{row.get(column)!r} is not a number")
+    numbers = _numbers(row, fail)
+    for column in _TEXT:
+        reason = schema.text_problem(row.get(column, ""))
+        if reason is not None:
+            fail(column, reason)
     kind = FROM_ACLED.get((row.get("event_type", "").strip(), row.get("sub_event_type", "").strip()))
     if kind is None:
         key = (row.get("event_type", "").strip(), row.get("sub_event_type", "").strip())
@@ -167,12 +212,12 @@ def _convert(file: str, line: int, row: dict[str, str], result: AcledImport) -> 
             "notes": "Publication date of the cited reports unknown; the event date stands in.",
         }
     )
-    fatalities = int(numbers["fatalities"])
+    fatalities = numbers["fatalities"]
     result.incidents.append(
         {
             "event_id": event,
             "event_date": day.isoformat(),
-            "time_precision": int(numbers["time_precision"]),
+            "time_precision": numbers["time_precision"],
             "event_type": "attack_on_protesters" if kind == "clash" and fatalities else kind,
             "sub_event_type": row.get("sub_event_type", "").strip(),
             "actor1": row.get("actor1", "").strip(),
@@ -185,7 +230,7 @@ def _convert(file: str, line: int, row: dict[str, str], result: AcledImport) -> 
             "ubigeo": place[2],
             "latitude": numbers["latitude"],
             "longitude": numbers["longitude"],
-            "geo_precision": int(numbers["geo_precision"]),
+            "geo_precision": numbers["geo_precision"],
             "source_ids": source_id,
             "notes": notes,
         }

@@ -68,3 +68,10 @@ class BoundariesIntegrityError(ProtestmapError, ValueError):
 
 class RenderError(ProtestmapError, RuntimeError):
     """A map could not be rendered."""
+
+
+class InvalidValueError(ProtestmapError, ValueError):
+    """One cell does not hold a valid value (a count, a coordinate, safe text).
+
+    The message is the reason, ready to follow ``file:row:column:``.
+    """

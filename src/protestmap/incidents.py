@@ -7,7 +7,9 @@ both.
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -81,10 +83,18 @@ def _typed_incidents(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("event_date", "end_date"):
         frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
     for column in (*schema.MEASURES, "time_precision", "geo_precision"):
-        frame[column] = frame[column].astype("Int64")
+        frame[column] = _parsed(frame[column], schema.parse_count, "Int64")
     for column in ("latitude", "longitude"):
-        frame[column] = frame[column].astype("Float64")
+        frame[column] = _parsed(frame[column], functools.partial(schema.parse_coordinate, axis=column), "Float64")
     return frame
+
+
+def _parsed(values: pd.Series, parse: Callable[[str], float | None], dtype: str) -> pd.Series:
+    """Read a column with the same definition the validator applied (each distinct value once)."""
+    import pandas as pd
+
+    known = {value: parse(value) for value in values.dropna().unique()}
+    return pd.Series([known.get(v) if isinstance(v, str) else None for v in values], index=values.index, dtype=dtype)
 
 
 def load_incidents(path: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:
@@ -173,7 +183,7 @@ def _figures(report: ValidationReport) -> pd.DataFrame:
     import pandas as pd
 
     frame = _frame(report, "figures")
-    frame["value"] = frame["value"].astype("Int64")
+    frame["value"] = _parsed(frame["value"], schema.parse_count, "Int64")
     frame["as_of"] = pd.to_datetime(frame["as_of"], format="%Y-%m-%d")
     return frame
 

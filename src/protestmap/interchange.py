@@ -107,7 +107,9 @@ def export_incidents(
 ) -> tuple[Path, int]:
     """Write the (geocoded) incidents in one of :data:`FORMATS`, atomically.
 
-    ``date`` keeps incidents in force on that day; ``start``/``end`` bound the event date.
+    ``date`` keeps incidents in force on that day; ``start``/``end`` bound the event date. In the
+    ACLED CSV, text that a spreadsheet would run as a formula gets a leading ``'`` and control
+    characters become U+FFFD (see :func:`protestmap.schema.neutralise`).
 
     Returns
     -------
@@ -130,8 +132,10 @@ def export_incidents(
         if fmt == "acled":
             from protestmap.acled import ACLED_COLUMNS, to_acled_rows
             from protestmap.extract_eval import rows_to_csv
+            from protestmap.schema import neutralise
 
-            tmp.write_text(rows_to_csv(to_acled_rows(chosen, load_sources(data)), ACLED_COLUMNS), encoding="utf-8")
+            rows = [{k: neutralise(v) for k, v in row.items()} for row in to_acled_rows(chosen, load_sources(data))]
+            tmp.write_text(rows_to_csv(rows, ACLED_COLUMNS), encoding="utf-8")
         elif fmt == "parquet":
             _for_gis(chosen).to_parquet(tmp)
         else:

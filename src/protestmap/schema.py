@@ -9,7 +9,10 @@ nullable: an empty cell means *not reported*, never zero.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Final
+
+from protestmap.errors import InvalidValueError
 
 #: INEI department codes (first two digits of every ubigeo) and their official names.
 DEPARTMENTS: Final[dict[str, str]] = {
@@ -83,6 +86,17 @@ GEO_PRECISIONS: Final = (1, 2, 3)
 #: The counted outcomes of an incident; empty means not reported.
 MEASURES: Final = ("fatalities", "injured", "arrested", "blockade_points")
 
+#: The largest count accepted. No incident comes near a million deaths, injuries, arrests or
+#: blockade points, and a million rows of this size still sum far inside a 64-bit integer.
+MAX_COUNT: Final = 1_000_000
+
+#: A count: ASCII digits only (no sign, no ``_``, no Arabic-Indic or full-width digits).
+COUNT_PATTERN: Final = r"[0-9]+"
+#: ACLED also writes whole counts as floats (``2.0``); only a zero fraction is accepted.
+ACLED_COUNT_PATTERN: Final = r"[0-9]+(?:\.0+)?"
+#: A coordinate in decimal degrees: optional minus, ASCII digits, optional ``.`` fraction.
+COORDINATE_PATTERN: Final = r"-?[0-9]{1,3}(?:\.[0-9]+)?"
+
 #: Kinds of source.
 SOURCE_KINDS: Final = ("seed", "news", "ngo", "official", "encyclopedia", "blog")
 
@@ -142,6 +156,14 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "figures": FIGURE_COLUMNS,
 }
 
+#: Columns read as numbers, where a leading ``-`` is a sign; every other column is text and may not
+#: start like a spreadsheet formula.
+NUMERIC: Final[dict[str, frozenset[str]]] = {
+    "incidents": frozenset({*MEASURES, "time_precision", "geo_precision", "latitude", "longitude"}),
+    "sources": frozenset(),
+    "figures": frozenset({"value"}),
+}
+
 
 def acled_types(event_type: str) -> tuple[str, str]:
     """Return ACLED's ``(event_type, sub_event_type)`` for a protestmap event type.
@@ -157,3 +179,179 @@ def acled_types(event_type: str) -> tuple[str, str]:
         ACLED's event type and sub-event type.
     """
     return EVENT_TYPES[event_type]
+
+
+_COUNT = re.compile(COUNT_PATTERN)
+_ACLED_COUNT = re.compile(ACLED_COUNT_PATTERN)
+_COORDINATE = re.compile(COORDINATE_PATTERN)
+_AXES: Final = {"latitude": 90.0, "longitude": 180.0}
+#: Characters no cell may hold: C0/C1 controls (line breaks are reported by the CSV reader),
+#: bidirectional overrides such as U+202E, line/paragraph separators and the byte-order mark.
+CONTROL_PATTERN: Final = "[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
+_CONTROL = re.compile(CONTROL_PATTERN)
+#: First characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def count_problem(text: str, *, acled: bool = False) -> str | None:
+    """Say why ``text`` is not a valid count, or return None when it is one or is empty.
+
+    Parameters
+    ----------
+    text
+        The cell, already stripped of surrounding spaces.
+    acled
+        Accept a zero fraction (``2.0``), as ACLED writes counts.
+
+    Returns
+    -------
+    str or None
+        The reason, or None.
+    """
+    if not text:
+        return None
+    if not (_ACLED_COUNT if acled else _COUNT).fullmatch(text):
+        hint = "" if acled else " (leave empty if not reported)"
+        return f"{text!r} is not a whole number >= 0 in ASCII digits 0-9{hint}"
+    if len(text.split(".")[0].lstrip("0")) > len(str(MAX_COUNT)) or int(text.split(".")[0]) > MAX_COUNT:
+        return f"{text} is above the largest count accepted ({MAX_COUNT:,})"
+    return None
+
+
+def parse_count(text: str, *, acled: bool = False) -> int | None:
+    """Read a count: a whole number from 0 to :data:`MAX_COUNT`, or None when empty.
+
+    Parameters
+    ----------
+    text
+        The cell; surrounding spaces are ignored.
+    acled
+        Accept a zero fraction (``2.0``), as ACLED writes counts.
+
+    Returns
+    -------
+    int or None
+        The count, or None for an empty cell (*not reported*).
+
+    Raises
+    ------
+    InvalidValueError
+        With the reason, for anything else (``-1``, ``2.9``, ``1_3``, ``١٢``, ``nan``, ``1e20``).
+
+    Examples
+    --------
+    >>> parse_count("17"), parse_count(""), parse_count("2.0", acled=True)
+    (17, None, 2)
+    """
+    text = text.strip()
+    reason = count_problem(text, acled=acled)
+    if reason is not None:
+        raise InvalidValueError(reason)
+    return int(text.split(".")[0]) if text else None
+
+
+def coordinate_problem(text: str, *, axis: str) -> str | None:
+    """Say why ``text`` is not a valid latitude or longitude, or return None (valid or empty).
+
+    Parameters
+    ----------
+    text
+        The cell, already stripped of surrounding spaces.
+    axis
+        ``latitude`` (-90..90) or ``longitude`` (-180..180).
+
+    Returns
+    -------
+    str or None
+        The reason, or None.
+    """
+    if not text:
+        return None
+    if not _COORDINATE.fullmatch(text):
+        return f"{text!r} is not a number in decimal degrees (ASCII digits and '.', e.g. -15.4839)"
+    if abs(float(text)) > _AXES[axis]:
+        return f"{text} is not a {axis} (-{_AXES[axis]:g}..{_AXES[axis]:g})"
+    return None
+
+
+def parse_coordinate(text: str, *, axis: str) -> float | None:
+    """Read a latitude or longitude in decimal degrees, or None when empty.
+
+    Parameters
+    ----------
+    text
+        The cell; surrounding spaces are ignored.
+    axis
+        ``latitude`` or ``longitude``.
+
+    Returns
+    -------
+    float or None
+        The coordinate.
+
+    Raises
+    ------
+    InvalidValueError
+        With the reason (``nan``, ``inf``, ``1e5``, ``1_5``, non-ASCII digits, out of range).
+    """
+    text = text.strip()
+    reason = coordinate_problem(text, axis=axis)
+    if reason is not None:
+        raise InvalidValueError(reason)
+    return float(text) if text else None
+
+
+def point_problem(latitude: float, longitude: float) -> str | None:
+    """Say why a point is not in Peru (:data:`PERU_BBOX`), or return None when it is."""
+    lon_min, lat_min, lon_max, lat_max = PERU_BBOX
+    if lat_min <= latitude <= lat_max and lon_min <= longitude <= lon_max:
+        return None
+    return f"({latitude}, {longitude}) is outside Peru (check sign and lat/lon order)"
+
+
+def text_problem(text: str) -> str | None:
+    """Say why free text is unsafe to keep, or return None.
+
+    Control characters (NUL, ANSI escapes, U+202E...) are refused anywhere; a leading ``=``, ``+``,
+    ``-`` or ``@`` is refused because spreadsheets run such a cell as a formula.
+
+    Parameters
+    ----------
+    text
+        The cell as read (leading spaces are looked through).
+
+    Returns
+    -------
+    str or None
+        The reason, or None.
+    """
+    control = _CONTROL.search(text)
+    if control is not None:
+        return f"control character U+{ord(control.group()):04X} at position {control.start() + 1}; delete it"
+    stripped = text.strip()
+    if stripped.startswith(FORMULA_STARTS):
+        shown = stripped if len(stripped) <= 30 else stripped[:27] + "..."
+        return f"{shown!r} starts with {stripped[0]!r}, which spreadsheets run as a formula; reword the start"
+    return None
+
+
+def neutralise(value: object) -> object:
+    """Make a value safe to open in a spreadsheet: text starting a formula gets a leading ``'``.
+
+    Control characters become U+FFFD. Numbers are returned unchanged (a negative latitude is not a
+    formula).
+
+    Parameters
+    ----------
+    value
+        A cell about to be written to an exported CSV.
+
+    Returns
+    -------
+    object
+        The value, made inert when it is text.
+    """
+    if not isinstance(value, str):
+        return value
+    value = _CONTROL.sub("\ufffd", value)
+    return "'" + value if value.lstrip(" ").startswith(FORMULA_STARTS) else value

@@ -8,6 +8,7 @@ only the first; each names file, row, column and reason.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,12 +16,14 @@ from pathlib import Path
 
 from protestmap import schema
 from protestmap._csv import Problem, Table, read_table
+from protestmap.gazetteer import load_gazetteer, normalize
 
 __all__ = ["Problem", "ValidationReport", "dataset_paths", "validate_dataset"]
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _UBIGEO = re.compile(r"^(\d{2}|\d{4}|\d{6})$")
 _DEPARTMENT_CODES = {name: code for code, name in schema.DEPARTMENTS.items()}
+_ADMIN = ("admin1", "admin2", "admin3")
 
 
 @dataclass
@@ -48,9 +51,8 @@ class ValidationReport:
         return self.tables[role].rows_in
 
     def rows_rejected(self, role: str) -> int:
-        """Count the records of ``role`` with at least one problem."""
-        name = self.tables[role].name
-        return len({p.row for p in self.problems if p.file == name and p.row > 1})
+        """Count the records of ``role`` with at least one problem (all of them after a header problem)."""
+        return self.tables[role].rejected(self.problems)
 
     def rows_used(self, role: str) -> int:
         """Count the records of ``role`` without any problem."""
@@ -123,10 +125,11 @@ class _RowChecker:
 
     def integer(self, column: str, *, allowed: Iterable[int] | None = None) -> int | None:
         value = self.get(column)
-        if not value:
+        reason = schema.count_problem(value)
+        if reason is not None:
+            self.fail(column, reason)
             return None
-        if not re.fullmatch(r"\d+", value):
-            self.fail(column, f"{value!r} is not a whole number >= 0 (leave empty if not reported)")
+        if not value:
             return None
         number = int(value)
         allowed = tuple(allowed) if allowed is not None else None
@@ -135,15 +138,19 @@ class _RowChecker:
             return None
         return number
 
-    def number(self, column: str) -> float | None:
+    def coordinate(self, column: str) -> float | None:
         value = self.get(column)
-        if not value:
+        reason = schema.coordinate_problem(value, axis=column)
+        if reason is not None:
+            self.fail(column, reason)
             return None
-        try:
-            return float(value)
-        except ValueError:
-            self.fail(column, f"{value!r} is not a number")
-            return None
+        return float(value) if value else None
+
+    def text(self, numeric: frozenset[str]) -> None:
+        for column, value in self.row.items():
+            reason = schema.text_problem(value) if column not in numeric else None
+            if reason is not None:
+                self.fail(column or "-", reason)
 
     def choice(self, column: str, vocabulary: Iterable[str]) -> str | None:
         value = self.get(column)
@@ -161,17 +168,74 @@ class _RowChecker:
         return value or None
 
 
+def _check_national(c: _RowChecker, precision: int | None) -> None:
+    for column in ("admin1", "admin2", "admin3", "ubigeo", "latitude", "longitude"):
+        if c.get(column):
+            c.fail(column, "must be empty for a national-scope incident")
+    if precision not in (None, 3):
+        c.fail("geo_precision", "a national-scope incident has geo_precision 3 or empty")
+
+
+def _check_ubigeo(c: _RowChecker, ubigeo: str, admin: list[str]) -> bool:
+    """Check the ubigeo's shape against the names; return whether it can be looked up."""
+    depth = 3 if admin[2] else 2 if admin[1] else 1
+    if not _UBIGEO.match(ubigeo):
+        c.fail("ubigeo", f"{ubigeo!r} is not a 2-, 4- or 6-digit INEI ubigeo")
+    elif len(ubigeo) != 2 * depth:
+        c.fail("ubigeo", f"{ubigeo} has {len(ubigeo)} digits but the deepest level named needs {2 * depth}")
+    elif admin[0] in _DEPARTMENT_CODES and ubigeo[:2] != _DEPARTMENT_CODES[admin[0]]:
+        c.fail("ubigeo", f"{ubigeo} is not in {admin[0]} (code {_DEPARTMENT_CODES[admin[0]]})")
+    else:
+        return True
+    return False
+
+
+@functools.lru_cache(maxsize=65536)
+def _folded(name: str) -> str:
+    return normalize(name)
+
+
+def _check_code_in_gazetteer(c: _RowChecker, ubigeo: str, admin: list[str]) -> None:
+    """Check that the ubigeo exists and that the province and district named are its own.
+
+    The comparison ignores accents, case and punctuation, exactly as the geocoding stage does; a
+    row that fails it would be left off the maps as inconsistent.
+    """
+    entry = load_gazetteer().unit(ubigeo)
+    if entry is None:
+        c.fail("ubigeo", f"{ubigeo} is not an INEI code in the gazetteer; check the digits")
+        return
+    for column, given, official in zip(_ADMIN[1:], admin[1:], entry.admin[1:], strict=True):
+        if given and official and _folded(given) != _folded(official):
+            c.fail(column, f"{given!r} does not match ubigeo {ubigeo}, which is {official!r}; fix the name or the code")
+
+
+@functools.lru_cache(maxsize=65536)
+def _unplaced(location: str, admin1: str, admin2: str, admin3: str) -> str | None:
+    """Return why the geocoding stage cannot place these names, or None when it can."""
+    from protestmap.geocode_table import _entry_for
+
+    row = {"ubigeo": "", "location": location, "admin1": admin1, "admin2": admin2, "admin3": admin3}
+    entry, _, reason = _entry_for(row, load_gazetteer())
+    return reason if entry is None else None
+
+
+def _check_name_in_gazetteer(c: _RowChecker) -> None:
+    """Check that a row without ubigeo or coordinates names a place the gazetteer resolves to one unit."""
+    names = [c.get(k) for k in _ADMIN]
+    reason = _unplaced(c.get("location"), *names)
+    if reason is not None:
+        column = next((k for k, v in zip(_ADMIN[::-1], names[::-1], strict=True) if v), "location")
+        c.fail(column, f"the maps cannot place this row ({reason}); give the ubigeo or coordinates")
+
+
 def _check_place(c: _RowChecker) -> None:
     scope = c.choice("scope", schema.SCOPES)
-    admin = [c.get(k) for k in ("admin1", "admin2", "admin3")]
+    admin = [c.get(k) for k in _ADMIN]
     ubigeo, precision = c.get("ubigeo"), c.integer("geo_precision", allowed=schema.GEO_PRECISIONS)
-    lat, lon = c.number("latitude"), c.number("longitude")
+    lat, lon = c.coordinate("latitude"), c.coordinate("longitude")
     if scope == "national":
-        for column in ("admin1", "admin2", "admin3", "ubigeo", "latitude", "longitude"):
-            if c.get(column):
-                c.fail(column, "must be empty for a national-scope incident")
-        if precision not in (None, 3):
-            c.fail("geo_precision", "a national-scope incident has geo_precision 3 or empty")
+        _check_national(c, precision)
         return
     if scope is not None and not admin[0]:
         c.fail("admin1", f"a {scope} incident needs its department")
@@ -183,23 +247,14 @@ def _check_place(c: _RowChecker) -> None:
         c.fail("admin1", f"{admin[0]!r} is not an INEI department name (e.g. 'Apurímac', 'Cusco')")
     if admin[2] and not admin[1]:
         c.fail("admin2", "a district is given without its province")
-    if ubigeo:
-        depth = 3 if admin[2] else 2 if admin[1] else 1
-        if not _UBIGEO.match(ubigeo):
-            c.fail("ubigeo", f"{ubigeo!r} is not a 2-, 4- or 6-digit INEI ubigeo")
-        elif len(ubigeo) != 2 * depth:
-            c.fail(
-                "ubigeo",
-                f"{ubigeo} has {len(ubigeo)} digits but the deepest level named needs {2 * depth}",
-            )
-        elif admin[0] in _DEPARTMENT_CODES and ubigeo[:2] != _DEPARTMENT_CODES[admin[0]]:
-            c.fail("ubigeo", f"{ubigeo} is not in {admin[0]} (code {_DEPARTMENT_CODES[admin[0]]})")
-    if (lat is None) != (lon is None):
-        c.fail("latitude" if lat is None else "longitude", "latitude and longitude go together")
-    elif lat is not None and lon is not None:
-        lon_min, lat_min, lon_max, lat_max = schema.PERU_BBOX
-        if not (lat_min <= lat <= lat_max and lon_min <= lon <= lon_max):
-            c.fail("latitude", f"({lat}, {lon}) is outside Peru (check sign and lat/lon order)")
+    if ubigeo and _check_ubigeo(c, ubigeo, admin):
+        _check_code_in_gazetteer(c, ubigeo, admin)
+    elif not ubigeo and not c.get("latitude") and admin[0] in {"", *_DEPARTMENT_CODES}:
+        _check_name_in_gazetteer(c)
+    if bool(c.get("latitude")) != bool(c.get("longitude")):
+        c.fail("longitude" if c.get("latitude") else "latitude", "latitude and longitude go together")
+    elif lat is not None and lon is not None and schema.point_problem(lat, lon):
+        c.fail("latitude", schema.point_problem(lat, lon) or "")
 
 
 def _check_incidents(table: Table, source_ids: set[str], out: list[Problem]) -> set[str]:
@@ -207,6 +262,7 @@ def _check_incidents(table: Table, source_ids: set[str], out: list[Problem]) -> 
     for line, row in table.records:
         c = _RowChecker(table, line, row, out)
         c.required(schema.REQUIRED["incidents"])
+        c.text(schema.NUMERIC["incidents"])
         event_id = c.identifier("event_id")
         if event_id and event_id in seen:
             c.fail("event_id", f"duplicate id {event_id!r} (first on row {seen[event_id]})")
@@ -221,6 +277,8 @@ def _check_incidents(table: Table, source_ids: set[str], out: list[Problem]) -> 
             c.integer(measure)
         _check_place(c)
         refs = [r.strip() for r in c.get("source_ids").split(";") if r.strip()]
+        if c.get("source_ids") and not refs:
+            c.fail("source_ids", f"{c.get('source_ids')!r} names no source; give at least one source_id")
         for ref in refs:
             if ref not in source_ids:
                 c.fail("source_ids", f"source {ref!r} is not in {schema.FILES['sources']}")
@@ -232,6 +290,7 @@ def _check_sources(table: Table, out: list[Problem]) -> set[str]:
     for line, row in table.records:
         c = _RowChecker(table, line, row, out)
         c.required(schema.REQUIRED["sources"])
+        c.text(schema.NUMERIC["sources"])
         source_id = c.identifier("source_id")
         if source_id and source_id in seen:
             c.fail("source_id", f"duplicate id {source_id!r} (first on row {seen[source_id]})")
@@ -251,6 +310,7 @@ def _check_figures(table: Table, event_ids: set[str], source_ids: set[str], out:
     for line, row in table.records:
         c = _RowChecker(table, line, row, out)
         c.required(schema.REQUIRED["figures"])
+        c.text(schema.NUMERIC["figures"])
         if c.get("event_id") and c.get("event_id") not in event_ids:
             c.fail("event_id", f"incident {c.get('event_id')!r} is not in {schema.FILES['incidents']}")
         if c.get("source_id") and c.get("source_id") not in source_ids:
