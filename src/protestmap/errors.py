@@ -68,3 +68,20 @@ class BoundariesIntegrityError(ProtestmapError, ValueError):
 
 class RenderError(ProtestmapError, RuntimeError):
     """A map could not be rendered."""
+
+
+class ArticleReadError(ProtestmapError, ValueError):
+    """An article file could not be read as text (unreadable, binary, or in an unknown encoding).
+
+    Parameters
+    ----------
+    path
+        The article file.
+    reason
+        What was wrong, in a few words.
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot read article {path}: {reason}")
