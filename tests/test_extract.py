@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import itertools
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from protestmap.cli import app
 from protestmap.errors import ArticleReadError, ProtestmapError
 from protestmap.extract import eval_class, extract_text, read_article
 from protestmap.extract_eval import candidate_rows, evaluate, load_truth
-from protestmap.textscan import find_dates, publication_date, sentences
+from protestmap.textscan import MAX_SENTENCE, find_dates, publication_date, sentences
 
 TEXTS = Path(__file__).parent / "texts"
 TRUTH = Path(__file__).parent / "truth" / "seeds.csv"
@@ -288,3 +290,47 @@ def test_markup_like_text_comes_out_literally() -> None:
     assert deaths.evidence == text == text[deaths.span[0] : deaths.span[1]]
     (row,) = [r for r in candidate_rows(result) if r["event_type"] == deaths.event_type]
     assert row["evidence"] == text and "[/x]" in row["evidence"] and "[bold]" in row["evidence"]
+
+
+# --- text without sentence ends --------------------------------------------------------------
+
+RUN_ON = (  # our own clauses, joined without full stops
+    "los manifestantes bloquearon la carretera en Juliaca y ",
+    "hubo 4 heridos en Ilave, Puno, el 9 de enero, ",
+    "police detained 12 people in Cusco and ",
+    "se declaró el estado de emergencia en Ayacucho y Huancavelica; ",
+    "a strike closed shops in Abancay – ",
+)
+
+
+def run_on(size: int) -> str:
+    unit = "".join(RUN_ON)
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [run_on(50_000), "x" * 5000, "palabra " * 2000, "Dr. " * 3000, "a" + " " * 5000 + "b", "uno, " * 3000],
+    ids=["run-on", "one-word", "no-punctuation", "abbreviations", "spaces", "commas"],
+)
+def test_sentences_are_bounded_and_keep_offsets(text: str) -> None:
+    parts = sentences(text)
+    assert parts and max(len(p.text) for p in parts) <= MAX_SENTENCE
+    assert all(text[p.start : p.end] == p.text == p.text.strip() for p in parts)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(parts))
+    assert "".join(p.text for p in parts).replace(" ", "") == text.replace(" ", "")  # nothing lost
+
+
+def test_run_on_sentence_is_cut_at_clause_boundaries() -> None:
+    parts = sentences(run_on(20_000))
+    assert len(parts) >= 20
+    assert all(p.text.endswith((";", "–", ",")) or p.text.split()[-1] in {"y", "and"} for p in parts[:-1])
+
+
+def test_text_without_sentence_ends_is_read_in_linear_time() -> None:
+    text = run_on(200_000)  # before sentences were bounded: about 45 s, and 4x longer text took 16x as long
+    start = time.perf_counter()
+    result = extract_text(text, published=dt.date(2023, 1, 10))
+    elapsed = time.perf_counter() - start
+    assert elapsed < 20, f"{elapsed:.1f} s for {len(text):,} characters"
+    assert result.candidates and all(len(c.evidence) <= MAX_SENTENCE for c in result.candidates)

@@ -307,7 +307,7 @@ def extract_text(
             )
             if qualifies:
                 continue  # "Chucuito, Puno": the department only qualifies the place before it
-            entry = _place(name, key, level_hint, hints + article_departments[:3], gaz)
+            entry = _place(name, key, level_hint, list(dict.fromkeys(hints + article_departments[:3])), gaz)
             if entry is not None:
                 places.append((offset, entry, name))
                 article_departments.append(entry.department)
@@ -455,52 +455,69 @@ def _accident_near(digits: str, position: int) -> bool:
     )
 
 
-def _same_incident(a: Candidate, b: Candidate) -> bool:
-    if eval_class(a.event_type, a.counts.get("fatalities")) != eval_class(b.event_type, b.counts.get("fatalities")):
-        return False
-    if (a.place.ubigeo if a.place else "PE") != (b.place.ubigeo if b.place else "PE"):
-        return False
-    if a.event_date is None or b.event_date is None:
-        return a.event_date == b.event_date
-    return abs((a.event_date - b.event_date).days) <= 1
+def _incident_key(cand: Candidate) -> tuple[str, str]:
+    """Return the evaluation class and place code, which the candidates of one incident share."""
+    return eval_class(cand.event_type, cand.counts.get("fatalities")), cand.place.ubigeo if cand.place else "PE"
+
+
+def _same_day(a: dt.date | None, b: dt.date | None) -> bool:
+    """Tell whether two dates are within a day of each other (two missing dates count as the same)."""
+    if a is None or b is None:
+        return a == b
+    return abs((a - b).days) <= 1
 
 
 def _merge(candidates: list[Candidate]) -> list[Candidate]:
-    """Merge candidates of one article that describe the same incident (type, place, day ±1)."""
+    """Merge candidates of one article that describe the same incident (type, place, day ±1).
+
+    Candidates are looked up by type and place, so that a long article merges in linear time.
+    """
     merged: list[Candidate] = []
+    groups: dict[tuple[str, str], list[Candidate]] = {}
     for cand in sorted(candidates, key=lambda c: (c.event_date or dt.date.max, -c.confidence)):
-        kept = next((m for m in merged if _same_incident(m, cand)), None)
+        group = groups.setdefault(_incident_key(cand), [])
+        kept = next((m for m in group if _same_day(m.event_date, cand.event_date)), None)
         if kept is None:
-            merged.append(replace(cand, evidence_spans=[cand.span], counts=dict(cand.counts)))
+            fresh = replace(cand, evidence_spans=[cand.span], counts=dict(cand.counts))
+            merged.append(fresh)
+            group.append(fresh)
             continue
         kept.evidence_spans.append(cand.span)
         for measure, value in cand.counts.items():
             if value is not None and (kept.counts.get(measure) is None or value > kept.counts[measure]):  # type: ignore[operator]
                 kept.counts[measure] = value
         kept.confidence = max(kept.confidence, cand.confidence)
-    strong = [m for m in merged if eval_class(m.event_type, m.counts.get("fatalities")) == "deaths"]
+    return _fold_into_deaths(merged)
+
+
+def _fold_into_deaths(merged: list[Candidate]) -> list[Candidate]:
+    """Fold injuries into the deaths of the same place and day; drop marches overshadowed by deaths."""
+    deaths_at: dict[str, list[Candidate]] = {}
+    deaths_in: dict[str, list[Candidate]] = {}
+    for death in merged:
+        if eval_class(death.event_type, death.counts.get("fatalities")) == "deaths":
+            deaths_at.setdefault(death.place.ubigeo if death.place else "", []).append(death)
+            if death.place:
+                deaths_in.setdefault(death.place.department, []).append(death)
+    folded: set[int] = set()
     for hurt in [m for m in merged if m.event_type == "clash" and not m.counts.get("fatalities")]:
-        death = next((d for d in strong if _same_place(d, hurt) and _near(d.event_date, hurt.event_date)), None)
+        at = deaths_at.get(hurt.place.ubigeo if hurt.place else "", [])
+        death = next((d for d in at if _near(d.event_date, hurt.event_date)), None)
         if death is not None:  # injuries told next to deaths belong to the same incident
             if hurt.counts.get("injured") is not None and death.counts.get("injured") is None:
                 death.counts["injured"] = hurt.counts["injured"]
             death.evidence_spans.extend(hurt.evidence_spans)
-            merged.remove(hurt)
+            folded.add(id(hurt))
     return [
         m
         for m in merged
-        if not (
+        if id(m) not in folded
+        and not (
             m.event_type == "march"
-            and any(
-                s.place and m.place and s.place.department == m.place.department and _near(s.event_date, m.event_date)
-                for s in strong
-            )
+            and m.place
+            and any(_near(s.event_date, m.event_date) for s in deaths_in.get(m.place.department, []))
         )
     ]
-
-
-def _same_place(a: Candidate, b: Candidate) -> bool:
-    return (a.place.ubigeo if a.place else "") == (b.place.ubigeo if b.place else "")
 
 
 def _near(a: dt.date | None, b: dt.date | None) -> bool:
