@@ -352,34 +352,10 @@ def _sentence_candidates(
     future = bool(re.search(lex.FUTURE, folded)) and not any(d <= (published or d) for _, _, d in dates if dates)
     cumulative = bool(re.search(lex.CUMULATIVE, folded))
     national = bool(re.search(lex.NATIONAL, folded))
-    if (
-        "detention" in kinds
-        and re.search(lex.NOT_AN_ARREST, folded)
-        and not re.search(r"\b(?:arrested|detained|detenid[oa]s?)\b", folded)
-    ):
-        kinds = [k for k in kinds if k != "detention"]
-    if (
-        "deaths" in kinds
-        and "blockade" in kinds
-        and re.search(r"\b(?:related to|due to|linked to|caused by|vinculad\w+ a)\b[^.]{0,30}bloc?k", folded)
-    ):
-        kinds = [k for k in kinds if k != "blockade"]
-    if "deaths" in kinds and "injured" in kinds:
-        kinds = [k for k in kinds if k != "injured"]
-    if "deaths" in kinds and "march" in kinds:
-        kinds = [k for k in kinds if k != "march"]
+    kinds = _distinct_kinds(kinds, folded)
     if future and not dates:
         return []
-    confidence = 0.5
-    if dates:
-        day, precision = dates[0][2], 1
-        confidence += 0.25
-    elif carried_date:
-        day, precision = carried_date[1], 1
-        confidence += 0.15
-    else:
-        day, precision = published, 2
-        confidence -= 0.25
+    day, precision, confidence = _when(dates, carried_date, published)
     local = [p for p in places if p[1].level != "department"] or places
     if not local and carried_place and not national and not cumulative:
         local = [(0, carried_place[1], carried_place[2])]
@@ -428,6 +404,37 @@ def _sentence_candidates(
             if is_national:
                 break
     return out
+
+
+def _distinct_kinds(kinds: list[str], folded: str) -> list[str]:
+    """Drop the cues that another cue of the sentence explains (injuries told with deaths, ...)."""
+    if (
+        "detention" in kinds
+        and re.search(lex.NOT_AN_ARREST, folded)
+        and not re.search(r"\b(?:arrested|detained|detenid[oa]s?)\b", folded)
+    ):
+        kinds = [k for k in kinds if k != "detention"]
+    if (
+        "deaths" in kinds
+        and "blockade" in kinds
+        and re.search(r"\b(?:related to|due to|linked to|caused by|vinculad\w+ a)\b[^.]{0,30}bloc?k", folded)
+    ):
+        kinds = [k for k in kinds if k != "blockade"]
+    if "deaths" in kinds:
+        kinds = [k for k in kinds if k not in {"injured", "march"}]
+    return kinds
+
+
+def _when(
+    dates: list[tuple[int, int, dt.date]], carried_date: tuple[int, dt.date] | None, published: dt.date | None
+) -> tuple[dt.date | None, int, float]:
+    """``(day, time precision, confidence)`` from the sentence's dates, else the carried date, else publication."""
+    confidence = 0.5
+    if dates:
+        return dates[0][2], 1, confidence + 0.25
+    if carried_date:
+        return carried_date[1], 1, confidence + 0.15
+    return published, 2, confidence - 0.25
 
 
 def _pair(
