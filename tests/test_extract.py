@@ -1,19 +1,24 @@
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import itertools
 import json
 import shutil
+import time
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import protestmap
 from protestmap.cli import app
-from protestmap.extract import eval_class, extract_text
-from protestmap.extract_eval import evaluate, load_truth
-from protestmap.textscan import find_dates, publication_date, sentences
+from protestmap.errors import ArticleReadError, ProtestmapError
+from protestmap.extract import eval_class, extract_text, read_article
+from protestmap.extract_eval import candidate_rows, evaluate, load_truth
+from protestmap.textscan import MAX_SENTENCE, find_dates, publication_date, sentences
 
 TEXTS = Path(__file__).parent / "texts"
 TRUTH = Path(__file__).parent / "truth" / "seeds.csv"
@@ -182,3 +187,150 @@ def test_into_matches_existing_incidents_of_the_bundled_data(tmp_path: Path, see
     assert result.exit_code == 0
     review = (copy / "extraction-review.csv").read_text(encoding="utf-8")
     assert "matches,2023-01-09-juliaca-deaths," in review
+
+
+# --- reading article files -------------------------------------------------------------------
+
+
+def summary(extraction) -> list[tuple]:
+    return [(c.event_type, c.event_date, c.place.ubigeo if c.place else None, c.counts) for c in extraction.candidates]
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (lambda t: t.encode("utf-8"), "utf-8"),
+        (lambda t: codecs.BOM_UTF8 + t.encode("utf-8"), "utf-8"),
+        (lambda t: codecs.BOM_UTF16_LE + t.encode("utf-16-le"), "utf-16-le"),
+        (lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be"), "utf-16-be"),
+        (lambda t: t.encode("utf-16"), "utf-16-le" if codecs.BOM_UTF16 == codecs.BOM_UTF16_LE else "utf-16-be"),
+        (lambda t: codecs.BOM_UTF32_LE + t.encode("utf-32-le"), "utf-32-le"),
+        (lambda t: codecs.BOM_UTF32_BE + t.encode("utf-32-be"), "utf-32-be"),
+    ],
+    ids=["utf-8", "utf-8-bom", "utf-16-le-bom", "utf-16-be-bom", "utf-16-native", "utf-32-le-bom", "utf-32-be-bom"],
+)
+def test_read_article_decodes_unicode_with_or_without_a_bom(tmp_path: Path, data, encoding: str) -> None:
+    text = read("es_ilave.txt")
+    path = tmp_path / "article.txt"
+    path.write_bytes(data(text))
+    article = read_article(path)
+    assert article.text == text and article.encoding == encoding and article.fallback is None
+    assert article.path == path
+    found = summary(extract_text(article.text))
+    assert found == summary(extract_text(text)) and found, "the same candidates as from the text itself"
+
+
+def test_read_article_falls_back_to_latin1_and_says_so(tmp_path: Path) -> None:
+    text = read("es_ilave.txt")
+    assert any(ord(c) > 127 for c in text)
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(text.encode("latin-1"))
+    article = read_article(path)
+    assert article.text == text
+    assert article.encoding == "cp1252" and "not UTF-8" in article.fallback and "1252" in article.fallback
+    path.write_bytes((text + "\x81").encode("latin-1"))  # 0x81 is no Windows-1252 character
+    article = read_article(path)
+    assert article.text == text + "\x81" and article.encoding == "latin-1" and "Latin-1" in article.fallback
+
+
+@pytest.mark.parametrize("order", ["le", "be"])
+def test_read_article_reads_utf16_without_bom_and_says_so(tmp_path: Path, order: str) -> None:
+    text = read("es_pichanaqui.txt")
+    path = tmp_path / "utf16.txt"
+    path.write_bytes(text.encode(f"utf-16-{order}"))
+    article = read_article(path)
+    assert article.text == text and article.encoding == f"utf-16-{order}"
+    assert "no byte-order mark" in article.fallback
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"\x00" * 4096, "binary data"),
+        (b"\x00\x01\x02\x03junk\x00\x00" * 500, "binary data"),
+        (bytes(range(256)) * 40, "binary data"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "binary data"),
+        (codecs.BOM_UTF16_LE + "Juliaca".encode("utf-16-le") + b"\x00", "invalid UTF-16-LE"),
+        (codecs.BOM_UTF8 + b"Juliaca \xff\xfe", "invalid UTF-8"),
+    ],
+    ids=["nul-filled", "nul-junk", "all-bytes", "png", "utf-16-odd-length", "bad-utf-8-after-bom"],
+)
+def test_read_article_refuses_binary_with_a_one_line_message(tmp_path: Path, data: bytes, reason: str) -> None:
+    path = tmp_path / "junk.txt"
+    path.write_bytes(data)
+    with pytest.raises(ArticleReadError) as caught:
+        read_article(path)
+    message = str(caught.value)
+    assert isinstance(caught.value, ProtestmapError) and isinstance(caught.value, ValueError)
+    assert str(path) in message and reason in message and "\n" not in message
+    assert caught.value.path == path
+
+
+def test_read_article_reports_unreadable_paths(tmp_path: Path) -> None:
+    for path in (tmp_path / "missing.txt", tmp_path):
+        with pytest.raises(ArticleReadError, match="cannot read article"):
+            read_article(path)
+
+
+def test_empty_or_cue_free_file_reads_fine_and_yields_nothing(tmp_path: Path) -> None:
+    empty, plain = tmp_path / "empty.txt", tmp_path / "plain.txt"
+    empty.write_bytes(b"")
+    quiet = "Una tarde tranquila en la plaza, con música y vendedores de helados. " * 3
+    plain.write_bytes(quiet.encode() + b"\x00\n")  # a stray NUL in text is read as a space
+    assert read_article(empty).text == "" and extract_text(read_article(empty).text).candidates == []
+    article = read_article(plain)
+    assert article.text == quiet + " \n" and article.fallback is None
+    assert extract_text(article.text).candidates == []
+
+
+def test_markup_like_text_comes_out_literally() -> None:
+    text = "Police killed 3 [bold]protesters[/bold] in Juliaca [/x] on Monday [link=http://a]x[/link]."
+    result = extract_text(text, published=dt.date(2023, 1, 12))
+    deaths = only(result, "deaths")
+    assert deaths.evidence == text == text[deaths.span[0] : deaths.span[1]]
+    (row,) = [r for r in candidate_rows(result) if r["event_type"] == deaths.event_type]
+    assert row["evidence"] == text and "[/x]" in row["evidence"] and "[bold]" in row["evidence"]
+
+
+# --- text without sentence ends --------------------------------------------------------------
+
+RUN_ON = (  # our own clauses, joined without full stops
+    "los manifestantes bloquearon la carretera en Juliaca y ",
+    "hubo 4 heridos en Ilave, Puno, el 9 de enero, ",
+    "police detained 12 people in Cusco and ",
+    "se declaró el estado de emergencia en Ayacucho y Huancavelica; ",
+    "a strike closed shops in Abancay – ",
+)
+
+
+def run_on(size: int) -> str:
+    unit = "".join(RUN_ON)
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [run_on(50_000), "x" * 5000, "palabra " * 2000, "Dr. " * 3000, "a" + " " * 5000 + "b", "uno, " * 3000],
+    ids=["run-on", "one-word", "no-punctuation", "abbreviations", "spaces", "commas"],
+)
+def test_sentences_are_bounded_and_keep_offsets(text: str) -> None:
+    parts = sentences(text)
+    assert parts and max(len(p.text) for p in parts) <= MAX_SENTENCE
+    assert all(text[p.start : p.end] == p.text == p.text.strip() for p in parts)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(parts))
+    assert "".join(p.text for p in parts).replace(" ", "") == text.replace(" ", "")  # nothing lost
+
+
+def test_run_on_sentence_is_cut_at_clause_boundaries() -> None:
+    parts = sentences(run_on(20_000))
+    assert len(parts) >= 20
+    assert all(p.text.endswith((";", "–", ",")) or p.text.split()[-1] in {"y", "and"} for p in parts[:-1])
+
+
+def test_text_without_sentence_ends_is_read_in_linear_time() -> None:
+    text = run_on(200_000)  # before sentences were bounded: about 45 s, and 4x longer text took 16x as long
+    start = time.perf_counter()
+    result = extract_text(text, published=dt.date(2023, 1, 10))
+    elapsed = time.perf_counter() - start
+    assert elapsed < 20, f"{elapsed:.1f} s for {len(text):,} characters"
+    assert result.candidates and all(len(c.evidence) <= MAX_SENTENCE for c in result.candidates)

@@ -75,3 +75,20 @@ class InvalidValueError(ProtestmapError, ValueError):
 
     The message is the reason, ready to follow ``file:row:column:``.
     """
+
+
+class ArticleReadError(ProtestmapError, ValueError):
+    """An article file could not be read as text (unreadable, binary, or in an unknown encoding).
+
+    Parameters
+    ----------
+    path
+        The article file.
+    reason
+        What was wrong, in a few words.
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot read article {path}: {reason}")

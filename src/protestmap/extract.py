@@ -10,11 +10,14 @@ turned into new incidents. Nothing here is keyed to particular articles.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from protestmap import _lexicon as lex
+from protestmap.errors import ArticleReadError
 from protestmap.gazetteer import Entry, Gazetteer, load_gazetteer, normalize
 from protestmap.geocode import resolve
 from protestmap.textscan import (
@@ -27,7 +30,7 @@ from protestmap.textscan import (
     sentences,
 )
 
-__all__ = ["Candidate", "Extraction", "eval_class", "extract_text"]
+__all__ = ["Article", "Candidate", "Extraction", "eval_class", "extract_text", "read_article"]
 
 
 @dataclass
@@ -58,6 +61,109 @@ class Extraction:
     published: dt.date | None
     candidates: list[Candidate]
     running_totals: list[Candidate]
+
+
+@dataclass(frozen=True)
+class Article:
+    """The text of an article file and how its bytes were decoded.
+
+    Attributes
+    ----------
+    path
+        The file.
+    text
+        Its text.
+    encoding
+        The codec that decoded it (``utf-8``, ``utf-16-le``, ``cp1252``, ...).
+    fallback
+        ``None`` when the encoding was certain (UTF-8, or a byte-order mark); otherwise a sentence
+        saying which guess was made, for the caller to report.
+    """
+
+    path: Path
+    text: str
+    encoding: str
+    fallback: str | None = None
+
+
+_BOMS = (  # UTF-32 first: the UTF-32-LE mark begins with the UTF-16-LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_MAX_CONTROL_SHARE = 0.01
+
+
+def read_article(path: str | Path) -> Article:
+    """Read an article file and decode it, saying how.
+
+    UTF-8 (with or without a byte-order mark) and UTF-16 or UTF-32 with a byte-order mark are read
+    as such. Text that is not UTF-8 is read, with :attr:`Article.fallback` saying so, as UTF-16
+    when every other byte is NUL (UTF-16 without a byte-order mark) and otherwise as Windows-1252
+    (Latin-1). Binary data is refused.
+
+    Parameters
+    ----------
+    path
+        The article file.
+
+    Returns
+    -------
+    Article
+        The text (stray NUL characters turned into spaces), its encoding and any fallback used.
+
+    Raises
+    ------
+    ArticleReadError
+        The file cannot be read, or its bytes are not text in any of these encodings. A file that
+        is read but yields no candidates is not an error.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ArticleReadError(path, exc.strerror or type(exc).__name__) from exc
+    try:
+        text, encoding, fallback = _decode(raw)
+    except ValueError as exc:
+        raise ArticleReadError(path, str(exc)) from None
+    controls = len(_CONTROL.findall(text))
+    if controls > _MAX_CONTROL_SHARE * len(text):
+        raise ArticleReadError(path, f"binary data, not text ({controls} control characters in {len(text)})")
+    return Article(path, text.replace("\x00", " "), encoding, fallback)
+
+
+def _decode(raw: bytes) -> tuple[str, str, str | None]:
+    """``(text, encoding, fallback note)`` for a file's bytes; :class:`ValueError` saying why for binary data."""
+    for mark, name in _BOMS:
+        if raw.startswith(mark):
+            try:
+                return raw[len(mark) :].decode(name), name, None
+            except UnicodeDecodeError as exc:
+                message = f"invalid {name.upper()} after its byte-order mark (byte {exc.start + len(mark)})"
+                raise ValueError(message) from None
+    head = raw[:65536]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    pairs = len(head) // 2
+    if max(even, odd) > 0.3 * pairs and min(even, odd) < 0.02 * pairs:  # ASCII-range text in UTF-16
+        name = "utf-16-le" if odd > even else "utf-16-be"
+        try:
+            return raw.decode(name), name, f"no byte-order mark; read as {name.upper()} (every other byte is NUL)"
+        except UnicodeDecodeError:
+            pass
+    if head.count(0) > _MAX_CONTROL_SHARE * len(head):
+        raise ValueError(f"binary data, not text ({raw.count(0)} NUL bytes in {len(raw)})")
+    try:
+        return raw.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "cp1252", "not UTF-8; read as Windows-1252 (Latin-1)"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1", "not UTF-8; read as Latin-1 (ISO-8859-1)"
 
 
 def eval_class(event_type: str, fatalities: int | None) -> str:
@@ -201,7 +307,7 @@ def extract_text(
             )
             if qualifies:
                 continue  # "Chucuito, Puno": the department only qualifies the place before it
-            entry = _place(name, key, level_hint, hints + article_departments[:3], gaz)
+            entry = _place(name, key, level_hint, list(dict.fromkeys(hints + article_departments[:3])), gaz)
             if entry is not None:
                 places.append((offset, entry, name))
                 article_departments.append(entry.department)
@@ -246,34 +352,10 @@ def _sentence_candidates(
     future = bool(re.search(lex.FUTURE, folded)) and not any(d <= (published or d) for _, _, d in dates if dates)
     cumulative = bool(re.search(lex.CUMULATIVE, folded))
     national = bool(re.search(lex.NATIONAL, folded))
-    if (
-        "detention" in kinds
-        and re.search(lex.NOT_AN_ARREST, folded)
-        and not re.search(r"\b(?:arrested|detained|detenid[oa]s?)\b", folded)
-    ):
-        kinds = [k for k in kinds if k != "detention"]
-    if (
-        "deaths" in kinds
-        and "blockade" in kinds
-        and re.search(r"\b(?:related to|due to|linked to|caused by|vinculad\w+ a)\b[^.]{0,30}bloc?k", folded)
-    ):
-        kinds = [k for k in kinds if k != "blockade"]
-    if "deaths" in kinds and "injured" in kinds:
-        kinds = [k for k in kinds if k != "injured"]
-    if "deaths" in kinds and "march" in kinds:
-        kinds = [k for k in kinds if k != "march"]
+    kinds = _distinct_kinds(kinds, folded)
     if future and not dates:
         return []
-    confidence = 0.5
-    if dates:
-        day, precision = dates[0][2], 1
-        confidence += 0.25
-    elif carried_date:
-        day, precision = carried_date[1], 1
-        confidence += 0.15
-    else:
-        day, precision = published, 2
-        confidence -= 0.25
+    day, precision, confidence = _when(dates, carried_date, published)
     local = [p for p in places if p[1].level != "department"] or places
     if not local and carried_place and not national and not cumulative:
         local = [(0, carried_place[1], carried_place[2])]
@@ -324,6 +406,37 @@ def _sentence_candidates(
     return out
 
 
+def _distinct_kinds(kinds: list[str], folded: str) -> list[str]:
+    """Drop the cues that another cue of the sentence explains (injuries told with deaths, ...)."""
+    if (
+        "detention" in kinds
+        and re.search(lex.NOT_AN_ARREST, folded)
+        and not re.search(r"\b(?:arrested|detained|detenid[oa]s?)\b", folded)
+    ):
+        kinds = [k for k in kinds if k != "detention"]
+    if (
+        "deaths" in kinds
+        and "blockade" in kinds
+        and re.search(r"\b(?:related to|due to|linked to|caused by|vinculad\w+ a)\b[^.]{0,30}bloc?k", folded)
+    ):
+        kinds = [k for k in kinds if k != "blockade"]
+    if "deaths" in kinds:
+        kinds = [k for k in kinds if k not in {"injured", "march"}]
+    return kinds
+
+
+def _when(
+    dates: list[tuple[int, int, dt.date]], carried_date: tuple[int, dt.date] | None, published: dt.date | None
+) -> tuple[dt.date | None, int, float]:
+    """``(day, time precision, confidence)`` from the sentence's dates, else the carried date, else publication."""
+    confidence = 0.5
+    if dates:
+        return dates[0][2], 1, confidence + 0.25
+    if carried_date:
+        return carried_date[1], 1, confidence + 0.15
+    return published, 2, confidence - 0.25
+
+
 def _pair(
     counts: list[tuple[int, int]], places: list[tuple[int, Entry, str]]
 ) -> list[tuple[int, int, tuple[int, Entry, str]]]:
@@ -349,52 +462,69 @@ def _accident_near(digits: str, position: int) -> bool:
     )
 
 
-def _same_incident(a: Candidate, b: Candidate) -> bool:
-    if eval_class(a.event_type, a.counts.get("fatalities")) != eval_class(b.event_type, b.counts.get("fatalities")):
-        return False
-    if (a.place.ubigeo if a.place else "PE") != (b.place.ubigeo if b.place else "PE"):
-        return False
-    if a.event_date is None or b.event_date is None:
-        return a.event_date == b.event_date
-    return abs((a.event_date - b.event_date).days) <= 1
+def _incident_key(cand: Candidate) -> tuple[str, str]:
+    """Return the evaluation class and place code, which the candidates of one incident share."""
+    return eval_class(cand.event_type, cand.counts.get("fatalities")), cand.place.ubigeo if cand.place else "PE"
+
+
+def _same_day(a: dt.date | None, b: dt.date | None) -> bool:
+    """Tell whether two dates are within a day of each other (two missing dates count as the same)."""
+    if a is None or b is None:
+        return a == b
+    return abs((a - b).days) <= 1
 
 
 def _merge(candidates: list[Candidate]) -> list[Candidate]:
-    """Merge candidates of one article that describe the same incident (type, place, day ±1)."""
+    """Merge candidates of one article that describe the same incident (type, place, day ±1).
+
+    Candidates are looked up by type and place, so that a long article merges in linear time.
+    """
     merged: list[Candidate] = []
+    groups: dict[tuple[str, str], list[Candidate]] = {}
     for cand in sorted(candidates, key=lambda c: (c.event_date or dt.date.max, -c.confidence)):
-        kept = next((m for m in merged if _same_incident(m, cand)), None)
+        group = groups.setdefault(_incident_key(cand), [])
+        kept = next((m for m in group if _same_day(m.event_date, cand.event_date)), None)
         if kept is None:
-            merged.append(replace(cand, evidence_spans=[cand.span], counts=dict(cand.counts)))
+            fresh = replace(cand, evidence_spans=[cand.span], counts=dict(cand.counts))
+            merged.append(fresh)
+            group.append(fresh)
             continue
         kept.evidence_spans.append(cand.span)
         for measure, value in cand.counts.items():
             if value is not None and (kept.counts.get(measure) is None or value > kept.counts[measure]):  # type: ignore[operator]
                 kept.counts[measure] = value
         kept.confidence = max(kept.confidence, cand.confidence)
-    strong = [m for m in merged if eval_class(m.event_type, m.counts.get("fatalities")) == "deaths"]
+    return _fold_into_deaths(merged)
+
+
+def _fold_into_deaths(merged: list[Candidate]) -> list[Candidate]:
+    """Fold injuries into the deaths of the same place and day; drop marches overshadowed by deaths."""
+    deaths_at: dict[str, list[Candidate]] = {}
+    deaths_in: dict[str, list[Candidate]] = {}
+    for death in merged:
+        if eval_class(death.event_type, death.counts.get("fatalities")) == "deaths":
+            deaths_at.setdefault(death.place.ubigeo if death.place else "", []).append(death)
+            if death.place:
+                deaths_in.setdefault(death.place.department, []).append(death)
+    folded: set[int] = set()
     for hurt in [m for m in merged if m.event_type == "clash" and not m.counts.get("fatalities")]:
-        death = next((d for d in strong if _same_place(d, hurt) and _near(d.event_date, hurt.event_date)), None)
+        at = deaths_at.get(hurt.place.ubigeo if hurt.place else "", [])
+        death = next((d for d in at if _near(d.event_date, hurt.event_date)), None)
         if death is not None:  # injuries told next to deaths belong to the same incident
             if hurt.counts.get("injured") is not None and death.counts.get("injured") is None:
                 death.counts["injured"] = hurt.counts["injured"]
             death.evidence_spans.extend(hurt.evidence_spans)
-            merged.remove(hurt)
+            folded.add(id(hurt))
     return [
         m
         for m in merged
-        if not (
+        if id(m) not in folded
+        and not (
             m.event_type == "march"
-            and any(
-                s.place and m.place and s.place.department == m.place.department and _near(s.event_date, m.event_date)
-                for s in strong
-            )
+            and m.place
+            and any(_near(s.event_date, m.event_date) for s in deaths_in.get(m.place.department, []))
         )
     ]
-
-
-def _same_place(a: Candidate, b: Candidate) -> bool:
-    return (a.place.ubigeo if a.place else "") == (b.place.ubigeo if b.place else "")
 
 
 def _near(a: dt.date | None, b: dt.date | None) -> bool:

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
+    "MAX_SENTENCE",
     "Sentence",
     "detect_language",
     "find_dates",
@@ -49,14 +50,24 @@ _RELATIVE = re.compile(
 _SPLIT = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(¿¡]*[A-ZÁÉÍÓÚÑ0-9])|\n\s*\n|\n(?=\s*[A-ZÁÉÍÓÚÑ#*])")
 
 
+class _FoldTable(dict[int, str]):
+    """Translation table for :func:`fold`, filled in as characters are met (up to a bound)."""
+
+    def __missing__(self, code: int) -> str:
+        base = unicodedata.normalize("NFKD", chr(code))
+        kept = "".join(c for c in base if not unicodedata.combining(c))
+        folded = kept[:1].lower()[:1] or " "
+        if len(self) < 65536:
+            self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents, keeping the string's length (so offsets still apply)."""
-    out = []
-    for char in text:
-        base = unicodedata.normalize("NFKD", char)
-        kept = "".join(c for c in base if not unicodedata.combining(c))
-        out.append(kept[:1].lower() if len(kept) >= 1 else " ")
-    return "".join(out)
+    return text.translate(_FOLD)
 
 
 def detect_language(text: str) -> str:
@@ -83,10 +94,18 @@ _ABBREVIATIONS = {
 }  # fmt: skip
 
 
+MAX_SENTENCE = 1000
+"""Longest sentence handed on, in characters; longer runs of text are split at clause boundaries."""
+_CUTS = ("; ", ": ", " – ", " — ", ", ", " ")  # where to split an over-long sentence, best first
+_SPACE = re.compile(r"\s*")
+
+
 def sentences(text: str) -> list[Sentence]:
     """Split text into sentences and lines, keeping offsets into the original text.
 
-    A full stop after an abbreviation ("Jan. 9", "Dr. Sotomayor") does not end a sentence.
+    A full stop after an abbreviation ("Jan. 9", "Dr. Sotomayor") does not end a sentence. No
+    sentence is longer than :data:`MAX_SENTENCE`: text without sentence ends is split at clause
+    boundaries (semicolon, colon, dash, comma, else a space), so that reading it stays linear.
     """
     found: list[Sentence] = []
     paragraph, cursor = 0, 0
@@ -102,16 +121,36 @@ def sentences(text: str) -> list[Sentence]:
                 and previous.paragraph == paragraph
                 and previous.text.endswith(".")
                 and last_word in _ABBREVIATIONS
+                and offset + len(stripped) - previous.start <= MAX_SENTENCE
             ):
                 found[-1] = Sentence(
                     previous.start, offset + len(stripped), text[previous.start : offset + len(stripped)], paragraph
                 )
             else:
-                found.append(Sentence(offset, offset + len(stripped), stripped, paragraph))
+                found.extend(_bounded(text, offset, offset + len(stripped), paragraph))
         if "\n\n" in match.group(0):  # a blank line ends a paragraph; a single line break does not
             paragraph += 1
         cursor = match.end()
     return found
+
+
+def _bounded(text: str, start: int, end: int, paragraph: int) -> list[Sentence]:
+    """Cut ``text[start:end]`` (no surrounding space) into pieces of at most :data:`MAX_SENTENCE` characters."""
+    pieces = []
+    while end - start > MAX_SENTENCE:
+        limit, least = start + MAX_SENTENCE, start + MAX_SENTENCE // 2
+        cut = limit
+        for mark in _CUTS:
+            found = text.rfind(mark, least, limit)
+            if found >= 0:
+                cut = found + len(mark.rstrip())
+                break
+        piece = text[start:cut].rstrip()
+        if piece:
+            pieces.append(Sentence(start, start + len(piece), piece, paragraph))
+        start = _SPACE.match(text, cut).end()
+    pieces.append(Sentence(start, end, text[start:end], paragraph))
+    return pieces
 
 
 @functools.lru_cache(maxsize=4096)
