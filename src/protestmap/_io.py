@@ -1,12 +1,29 @@
-"""Atomic file writing: a temporary file in the target's directory, then a rename."""
+"""Atomic file writing: a temporary file in the target's directory, fsync, then a rename.
+
+This is the one way protestmap writes an output file. The temporary file has to live in the
+target's own directory (a rename is only atomic within one file system), so a process killed
+between creating it and renaming it leaves it behind. Such leftovers are recognisable by their
+:data:`TMP_PREFIX` and are removed by the next write into the same directory once they are older
+than :data:`STALE_AFTER_SECONDS` (a younger one may belong to a write still in progress).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["permitted", "publish", "write_atomic"]
+from protestmap.errors import OutputError
+
+__all__ = ["STALE_AFTER_SECONDS", "TMP_PREFIX", "atomic_path", "permitted", "publish", "write_atomic"]
+
+#: Every temporary file protestmap creates starts with this; nothing else is ever cleaned up.
+TMP_PREFIX = ".protestmap-tmp-"
+#: Age after which a temporary file of ours is a leftover of a killed process, not a live write.
+STALE_AFTER_SECONDS = 15 * 60
 
 
 def permitted(mode: int) -> int:
@@ -23,15 +40,112 @@ def publish(tmp: Path, path: Path) -> Path:
     return path
 
 
-def write_atomic(text: str, path: Path) -> Path:
-    """Write ``text`` to ``path`` through a temporary file and a rename; no partial file is left."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def remove_stale(directory: Path, *, older_than: float = STALE_AFTER_SECONDS) -> list[Path]:
+    """Delete our own temporary files in ``directory`` left by a process that was killed.
+
+    Parameters
+    ----------
+    directory
+        The folder to tidy; only names starting with :data:`TMP_PREFIX` are considered.
+    older_than
+        Minimum age in seconds (by modification time).
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    removed = []
+    limit = time.time() - older_than
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            if not entry.name.startswith(TMP_PREFIX):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < limit:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed
+
+
+def _refuse(path: Path, exc: OSError) -> OutputError:
+    reason = exc.strerror or str(exc)
+    if path.is_dir():
+        reason = "it is a directory; give a file name"
+    return OutputError(f"cannot write {path}: {reason}")
+
+
+def _fsync_directory(directory: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform can open a directory
+        handle = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path, *, suffix: str = "") -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` atomically.
+
+    For writers that need a file name (GDAL, Parquet) rather than text. On any error the temporary
+    file is removed and ``path`` is left as it was; OS errors become :class:`OutputError`.
+
+    Parameters
+    ----------
+    path
+        The final file.
+    suffix
+        Extension of the temporary file, for writers that choose a format by it.
+    """
+    path = Path(path)
+    if str(path) in {"", "."} or path.is_dir():
+        message = f"cannot write {path}: it is a directory; give a file name"
+        raise OutputError(message)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(path.parent)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX, suffix=suffix)
+        os.close(handle)
+    except OSError as exc:
+        raise _refuse(path, exc) from None
     tmp = Path(name)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        return publish(tmp, path)
-    except BaseException:
+        yield tmp
+        with open(tmp, "rb+") as stream:
+            os.fsync(stream.fileno())
+        publish(tmp, path)
+        _fsync_directory(path.parent)
+    except OSError as exc:
+        raise _refuse(path, exc) from None
+    finally:
         tmp.unlink(missing_ok=True)
-        raise
+
+
+def write_atomic(content: str | bytes, path: Path) -> Path:
+    """Write ``content`` to ``path`` through a temporary file and a rename; no partial file is left.
+
+    Text is encoded as UTF-8 and written as given: line endings are not translated, so a caller
+    that keeps a file's CRLF line endings gets them back on every platform.
+
+    Parameters
+    ----------
+    content
+        Text or bytes.
+    path
+        The file to create or replace.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    OutputError
+        When the file or its folder cannot be written; the message names the file and the reason.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return path

@@ -68,3 +68,15 @@ class BoundariesIntegrityError(ProtestmapError, ValueError):
 
 class RenderError(ProtestmapError, RuntimeError):
     """A map could not be rendered."""
+
+
+class OutputError(ProtestmapError, OSError):
+    """An output file or folder could not be written (the message names it and says why)."""
+
+
+class BoundariesDownloadError(ProtestmapError, OSError):
+    """The boundary files could not be downloaded (offline, HTTP error, cut or stalled transfer)."""
+
+
+class DatasetLockedError(ProtestmapError, OSError):
+    """Another process holds the dataset's lock for longer than we are willing to wait."""
