@@ -16,12 +16,24 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from protestmap.errors import OutputError
+from protestmap.errors import DatasetLockedError, OutputError
 
-__all__ = ["STALE_AFTER_SECONDS", "TMP_PREFIX", "atomic_path", "permitted", "publish", "write_atomic"]
+__all__ = [
+    "LOCK_NAME",
+    "STALE_AFTER_SECONDS",
+    "TMP_PREFIX",
+    "atomic_path",
+    "locked",
+    "permitted",
+    "publish",
+    "remove_stale",
+    "write_atomic",
+]
 
 #: Every temporary file protestmap creates starts with this; nothing else is ever cleaned up.
 TMP_PREFIX = ".protestmap-tmp-"
+#: The lock file a folder's writers take turns on; it is never deleted (deleting it would race).
+LOCK_NAME = ".protestmap.lock"
 #: Age after which a temporary file of ours is a leftover of a killed process, not a live write.
 STALE_AFTER_SECONDS = 15 * 60
 
@@ -149,3 +161,55 @@ def write_atomic(content: str | bytes, path: Path) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return path
+
+
+def _try_lock(handle: int) -> bool:
+    """Take an exclusive lock on an open file without waiting; False when another holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def locked(directory: Path, *, wait_seconds: float = 120.0) -> Iterator[Path]:
+    """Hold the exclusive lock of ``directory`` (its :data:`LOCK_NAME` file) for a read-modify-write.
+
+    The operating system releases the lock when the process ends, however it ends, so a killed
+    writer never leaves the folder locked.
+
+    Parameters
+    ----------
+    directory
+        The folder whose files are about to be rewritten.
+    wait_seconds
+        How long to wait for another process to finish.
+
+    Raises
+    ------
+    DatasetLockedError
+        When the lock is still held after ``wait_seconds``.
+    """
+    lock = Path(directory) / LOCK_NAME
+    handle = os.open(lock, os.O_RDWR | os.O_CREAT, permitted(0o666))
+    try:
+        deadline = time.monotonic() + wait_seconds
+        while not _try_lock(handle):
+            if time.monotonic() > deadline:
+                message = f"{directory} is being changed by another protestmap process (lock {lock}); try again later"
+                raise DatasetLockedError(message)
+            time.sleep(0.05)
+        yield lock
+    finally:
+        os.close(handle)  # closing the descriptor releases the lock
