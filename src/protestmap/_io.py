@@ -5,6 +5,13 @@ target's own directory (a rename is only atomic within one file system), so a pr
 between creating it and renaming it leaves it behind. Such leftovers are recognisable by their
 :data:`TMP_PREFIX` and are removed by the next write into the same directory once they are older
 than :data:`STALE_AFTER_SECONDS` (a younger one may belong to a write still in progress).
+
+Also here: :func:`locked`, the lock a folder's writers take turns on, and
+:class:`DeadlineDownloader`, a pooch downloader that always ends. ``pooch.HTTPDownloader(timeout=...)``
+only bounds each socket operation, so a server that sends a byte every few seconds keeps it busy
+forever; this one reads with ``urllib3``'s ``read1`` (whatever has arrived) and checks a total
+deadline after every read. pooch still does the rest: the temporary file in the cache (removed on
+failure), the sha256 check and the final move.
 """
 
 from __future__ import annotations
@@ -15,13 +22,15 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from protestmap.errors import DatasetLockedError, OutputError
+from protestmap.errors import BoundariesDownloadError, DatasetLockedError, OutputError
 
 __all__ = [
     "LOCK_NAME",
     "STALE_AFTER_SECONDS",
     "TMP_PREFIX",
+    "DeadlineDownloader",
     "atomic_path",
     "locked",
     "permitted",
@@ -213,3 +222,68 @@ def locked(directory: Path, *, wait_seconds: float = 120.0) -> Iterator[Path]:
         yield lock
     finally:
         os.close(handle)  # closing the descriptor releases the lock
+
+
+_CHUNK = 64 * 1024
+
+
+class DeadlineDownloader:
+    """Download over HTTP(S) with requests, giving up after ``timeout`` seconds in total.
+
+    Parameters
+    ----------
+    timeout
+        Total seconds a file may take; also the connect and per-read timeout.
+    progressbar
+        Show a tqdm progress bar on stderr.
+    """
+
+    def __init__(self, *, timeout: float, progressbar: bool = False) -> None:
+        self.timeout = timeout
+        self.progressbar = progressbar
+
+    def __call__(self, url: str, output_file: str | Path, pooch: Any, check_only: bool = False) -> bool | None:
+        """Fetch ``url`` into ``output_file`` (the pooch downloader protocol).
+
+        Raises
+        ------
+        requests.HTTPError, requests.ConnectionError
+            From requests (pooch retries these once).
+        BoundariesDownloadError
+            When the transfer stalls past the deadline or ends before its Content-Length.
+        """
+        import requests
+
+        if check_only:
+            return requests.head(url, timeout=self.timeout, allow_redirects=True).status_code == 200
+        deadline = time.monotonic() + self.timeout
+        with requests.get(url, stream=True, timeout=self.timeout) as response:
+            response.raise_for_status()
+            expected = int(response.headers.get("content-length") or 0)
+            with open(output_file, "wb") as out:
+                self._copy(response.raw, out, url=url, expected=expected, deadline=deadline)
+        return None
+
+    def _copy(self, raw: Any, out: Any, *, url: str, expected: int, deadline: float) -> None:
+        import urllib3
+        from tqdm import tqdm
+
+        progress = tqdm(total=expected or None, unit="B", unit_scale=True, ncols=79, disable=not self.progressbar)
+        try:
+            while chunk := raw.read1(_CHUNK, decode_content=True):
+                out.write(chunk)
+                progress.update(len(chunk))
+                if time.monotonic() > deadline:
+                    message = f"{url}: no complete answer within {self.timeout:g} s; try again or raise --timeout"
+                    raise BoundariesDownloadError(message)
+        except urllib3.exceptions.ReadTimeoutError:
+            message = f"{url}: the server stopped sending for {self.timeout:g} s"
+            raise BoundariesDownloadError(message) from None
+        except urllib3.exceptions.ProtocolError as exc:
+            message = f"{url}: the transfer was cut short ({exc.args[0] if exc.args else exc})"
+            raise BoundariesDownloadError(message) from None
+        finally:
+            progress.close()
+        if expected and raw.tell() < expected:
+            message = f"{url}: the transfer was cut short ({raw.tell()} of {expected} bytes)"
+            raise BoundariesDownloadError(message)

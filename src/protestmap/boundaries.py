@@ -333,7 +333,7 @@ def fetch_boundaries(
     import pooch
     import requests
 
-    from protestmap._download import DeadlineDownloader
+    from protestmap._io import DeadlineDownloader
 
     destination = target or cache_dir()
     fetcher = pooch.create(path=destination, base_url=base_url, registry=REGISTRY, retry_if_failed=1)

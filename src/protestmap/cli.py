@@ -12,8 +12,7 @@ from typing import Annotated
 
 import typer
 
-from protestmap._cli_io import register_interchange
-from protestmap._cli_support import Group, check_window, out_file, parse_day
+from protestmap._cli_support import Group, check_window, out_file, parse_day, register_interchange
 from protestmap._output import Format, Level, render_rows
 
 app = typer.Typer(
