@@ -153,8 +153,9 @@ def test_binary_junk_and_long_text_via_cli(tmp_path: Path) -> None:
     big.write_text(read("en_arequipa.txt") * 2000, encoding="utf-8")  # ~ 600 kB
     result = runner.invoke(app, ["extract", str(junk), str(big), "--format", "json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output[: result.output.rindex("]") + 1])
+    rows = json.loads(result.stdout[: result.stdout.rindex("]") + 1])
     assert {r["source_file"] for r in rows} == {"big.txt"}
+    assert f"warning: skipped: cannot read article {junk}" in result.output, "the unreadable file is named"
 
 
 def test_cli_evaluate_prints_scores(seeds_dir: Path) -> None:

@@ -150,3 +150,63 @@ def test_fast_join_agrees_with_geopandas_sjoin(inei) -> None:
     oracle = oracle.sort_values("ubigeo").groupby(level=0)["ubigeo"].first()
     assert ours.notna().sum() > 5_000
     pd.testing.assert_series_equal(ours.fillna("-"), oracle.astype("string").fillna("-"), check_names=False)
+
+
+def _square(x0: float, y0: float, x1: float, y1: float) -> list:
+    return [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]
+
+
+def test_stats_prints_join_mismatches(tiny_dataset, tmp_path) -> None:
+    """A point outside its stated province is counted and named on stderr, not only in the API."""
+    import json as _json
+
+    from typer.testing import CliRunner
+
+    from protestmap.cli import app
+
+    folder = tmp_path / "b"
+    folder.mkdir()
+    layers = {
+        "departamentos.geojson": [("21", _square(-71, -17, -69, -14))],
+        "provincias.geojson": [("2111", _square(-71, -17, -70.5, -16.5))],  # far from Juliaca (-70.13, -15.48)
+    }
+    for name, features in layers.items():
+        data = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"ubigeo": code},
+                    "geometry": {"type": "Polygon", "coordinates": ring},
+                }
+                for code, ring in features
+            ],
+        }
+        (folder / name).write_text(_json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(app, ["stats", "--data", str(tiny_dataset), "--boundaries", str(folder), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1, result.stderr
+    assert "1 point(s) lie outside their stated unit, 1 of them beyond the 2 km tolerance" in warnings[0]
+    assert "t-juliaca: point lies outside every province polygon" in warnings[0]
+    _json.loads(result.stdout)  # the table itself stays machine-readable
+
+
+def test_mismatch_summary_names_unexplained_rows_first() -> None:
+    from protestmap.join import mismatch_summary
+
+    rows = pd.DataFrame(
+        {
+            "event_id": ["a", "b", "c", "d", "e"],
+            "stated": ["2111"] * 5,
+            "polygon": [None] * 5,
+            "distance_km": [0.5, 0.3, 50.0, 0.1, 80.0],
+            "explained": [True, True, False, True, False],
+            "reason": [f"reason {i}" for i in "abcde"],
+        }
+    )
+    text = mismatch_summary(rows, show=3)
+    assert text.startswith("5 point(s) lie outside their stated unit, 2 of them beyond")
+    assert text.index("c: reason c") < text.index("e: reason e") < text.index("a: reason a")
+    assert "b: reason b" not in text and text.endswith("and 2 more")
+    assert mismatch_summary(rows.iloc[0:0]) == ""

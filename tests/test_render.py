@@ -244,3 +244,15 @@ def test_rows_without_a_point_are_reported_not_dropped(tiny_dataset: Path, bound
         assert "1 incident(s) of this view are not drawn" in html and "t-juliaca" in html
     assert day.protestmap_counts["deaths"] == 0
     assert "deaths this day: 0 (to date: 17)" in page_html(day, self_contained=False), "totals still count it"
+
+
+def test_cli_names_rows_that_cannot_be_placed(tiny_dataset: Path, boundaries_dir: Path, tmp_path: Path) -> None:
+    data = _unplaceable(tiny_dataset)
+    for args in (["--date", "2023-01-10"], ["--timeline"]):
+        out = tmp_path / "m.html"
+        result = runner.invoke(
+            app, ["render", *args, "--data", str(data), "--boundaries", str(boundaries_dir), "--out", str(out)]
+        )
+        assert result.exit_code == 1, result.output
+        assert "incidents.csv:2:admin3: 'Juliacca' does not match ubigeo 211101" in result.output
+        assert "Traceback" not in result.output and not out.exists()

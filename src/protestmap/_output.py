@@ -64,12 +64,15 @@ def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: For
         return buffer.getvalue()
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title or None, show_lines=False)
+    # Cells, headers and the title are Text objects: '[/x]' in an article or a place name is
+    # printed as written, never read as rich markup.
+    table = Table(title=Text(title) if title else None, show_lines=False)
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(Text(column), overflow="fold")
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
-    console = Console(width=200, record=True, file=io.StringIO())
+        table.add_row(*(Text(_cell(row.get(c))) for c in columns))
+    console = Console(width=200, record=True, file=io.StringIO(), markup=False, highlight=False, emoji=False)
     console.print(table)
     return console.export_text()

@@ -8,8 +8,10 @@ read as zero and it is not guessed). Events with an ``end_date`` are *active* on
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from protestmap import schema
@@ -37,22 +39,47 @@ def load_population(path: str | os.PathLike[str] | None = None) -> pd.Series:
     Parameters
     ----------
     path
-        ``population.csv``; the bundled one by default.
+        ``population.csv``. By default the one beside the dataset in use (``$PROTESTMAP_DATA``),
+        else the bundled copy: the census figures do not depend on the incident data.
 
     Returns
     -------
     pandas.Series
         Population indexed by ubigeo (departments and the provinces that have a figure).
-    """
-    from pathlib import Path
 
+    Raises
+    ------
+    DatasetNotFoundError
+        When the file named (or every default place) has no ``population.csv``.
+    """
     import pandas as pd
 
-    from protestmap.incidents import default_data_dir
+    from protestmap.errors import DatasetNotFoundError
 
-    file = Path(path) if path is not None else default_data_dir() / "population.csv"
+    candidates = [Path(path)] if path is not None else _population_candidates()
+    file = next((c for c in candidates if c.is_file()), None)
+    if file is None:
+        tried = ", ".join(str(c) for c in candidates)
+        message = f"population.csv (INEI 2017 census) not found; looked for {tried}"
+        raise DatasetNotFoundError(message)
     frame = pd.read_csv(file, dtype={"ubigeo": "string"}, encoding="utf-8")
     return frame.set_index("ubigeo")["population"].astype("int64")
+
+
+def _population_candidates() -> list[Path]:
+    from importlib import resources
+
+    from protestmap.errors import DatasetNotFoundError
+    from protestmap.incidents import default_data_dir
+
+    found = []
+    with contextlib.suppress(DatasetNotFoundError):
+        found.append(default_data_dir() / "population.csv")
+    packaged = resources.files("protestmap").joinpath("data")
+    if isinstance(packaged, Path):
+        found.append(packaged / "population.csv")
+    found.append(Path(__file__).resolve().parents[2] / "data" / "population.csv")
+    return found
 
 
 def _day(value: str | dt.date | pd.Timestamp) -> pd.Timestamp:

@@ -4,6 +4,13 @@ Boundaries are third-party data (INEI, CC BY 4.0) and never ship with protestmap
 from, in order: an explicit directory (``--boundaries DIR``), ``$PROTESTMAP_BOUNDARIES``, or the
 user cache filled by ``protestmap boundaries fetch``. A directory that is named but unusable is an
 error, never a silent fallback.
+
+Nothing is trusted blindly. Files in the fetched cache must still match their pinned sha256 when
+they are loaded (each file is hashed once per process, and again if its size or modification
+time changes: hashing the two files takes milliseconds, and a sidecar of "verified" stamps could
+be forged as easily as the files). Every layer, wherever it comes from, must look like Peru:
+polygons only, an extent inside Peru in EPSG:4326 (projected coordinates without a ``crs`` member
+and swapped axes are caught), and INEI ubigeo codes of the right width.
 """
 
 from __future__ import annotations
@@ -13,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from protestmap.errors import BoundariesIntegrityError, BoundariesNotFoundError
+from protestmap.errors import BoundariesDownloadError, BoundariesIntegrityError, BoundariesNotFoundError
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import pandas as pd
 
 __all__ = [
     "ATTRIBUTION",
@@ -39,6 +47,10 @@ _SHA256 = {
     "provincias.geojson": "c028d76997af1cb0394e4c1efa5221198033c7adfd01b4c651c738e8c0996ec9",
 }
 REGISTRY = {name: f"sha256:{digest}" for name, digest in _SHA256.items()}
+#: Peru's extent (lon/lat) with a margin: any layer must fall inside it.
+PERU_BOUNDS = (-81.5, -18.5, -68.5, 0.1)
+_WIDTH = {"department": 2, "province": 4, "district": 6}
+_VERIFIED: dict[tuple[str, int, int], str] = {}
 _HOW_TO_GET = (
     "INEI boundaries not found. Either run 'protestmap boundaries fetch' (downloads the INEI 2023 "
     f"limits, CC BY 4.0, into {{cache}}), or point {ENV} or --boundaries at a directory holding "
@@ -155,6 +167,46 @@ def _repair(frame: gpd.GeoDataFrame, repaired: list[str]) -> gpd.GeoDataFrame:
     return frame
 
 
+def _fail(path: Path, reason: str) -> BoundariesIntegrityError:
+    return BoundariesIntegrityError(f"{path}: {reason}")
+
+
+def _codes(raw: gpd.GeoDataFrame, path: Path, level: str) -> pd.Series:
+    """Return the layer's ubigeo codes, zero-padded, after checking they are INEI codes."""
+    from protestmap.gazetteer import load_gazetteer
+
+    column = next((c for c in ("ubigeo", "IDDIST") if c in raw.columns), None)
+    if column is None:
+        raise _fail(path, f"no 'ubigeo' property; found {', '.join(map(str, raw.columns.drop('geometry')))}")
+    width = _WIDTH[level]
+    codes = raw[column].astype("string").str.strip().str.zfill(width)
+    bad = codes[~codes.fillna("").str.fullmatch(rf"\d{{{width}}}")]
+    if bad.empty and level != "district":
+        gaz = load_gazetteer()
+        bad = codes[[gaz.unit(code) is None for code in codes]]
+    if not bad.empty:
+        raise _fail(path, f"{len(bad)} code(s) are not INEI {level} ubigeo, e.g. {bad.iloc[0]!r}")
+    repeated = codes[codes.duplicated()]
+    if not repeated.empty:
+        raise _fail(path, f"ubigeo {repeated.iloc[0]} appears more than once")
+    return codes
+
+
+def _check_extent(frame: gpd.GeoDataFrame, path: Path) -> None:
+    """Reject a layer whose extent is not Peru's in longitude/latitude."""
+    x0, y0, x1, y1 = (float(v) for v in frame.total_bounds)
+    west, south, east, north = PERU_BOUNDS
+    if west <= x0 and x1 <= east and south <= y0 and y1 <= north:
+        return
+    if west <= y0 and y1 <= east and south <= x0 and x1 <= north:
+        reason = "axes look swapped (latitude first); GeoJSON wants longitude, latitude"
+    elif max(abs(x0), abs(x1)) > 180 or max(abs(y0), abs(y1)) > 90:
+        reason = "coordinates look projected (metres) but the file has no crs member; write it in EPSG:4326"
+    else:
+        reason = "the extent lies outside Peru"
+    raise _fail(path, f"{reason} (extent {x0:.4g}, {y0:.4g}, {x1:.4g}, {y1:.4g})")
+
+
 def _read(path: Path, level: str, repaired: list[str]) -> gpd.GeoDataFrame:
     import geopandas as gpd
 
@@ -165,14 +217,19 @@ def _read(path: Path, level: str, repaired: list[str]) -> gpd.GeoDataFrame:
     except Exception as exc:
         message = f"cannot read {path}: {exc}"
         raise BoundariesIntegrityError(message) from exc
-    width = {"department": 2, "province": 4, "district": 6}[level]
-    code_column = "ubigeo" if "ubigeo" in raw.columns else "IDDIST"
-    codes = raw[code_column].astype(str).str.zfill(width)
+    kinds = set(raw.geometry.dropna().geom_type)
+    if not kinds:
+        raise _fail(path, "no features with a geometry")
+    if not kinds <= {"Polygon", "MultiPolygon"}:
+        raise _fail(
+            path, f"boundaries must be polygons, found {', '.join(sorted(kinds - {'Polygon', 'MultiPolygon'}))}"
+        )
+    codes = _codes(raw, path, level)
     gaz = load_gazetteer()
     names = [gaz.unit(code) for code in codes]
     frame = gpd.GeoDataFrame(
         {
-            "ubigeo": codes,
+            "ubigeo": codes.astype(object),
             "name": [u.name if u else "" for u in names],
             "department": [u.department if u else "" for u in names],
             "province": [u.province if u else "" for u in names],
@@ -180,7 +237,33 @@ def _read(path: Path, level: str, repaired: list[str]) -> gpd.GeoDataFrame:
         geometry=raw.geometry.to_numpy(),
         crs=raw.crs or "EPSG:4326",
     ).to_crs("EPSG:4326")
+    _check_extent(frame, path)
     return _repair(frame, repaired).sort_values("ubigeo", ignore_index=True)
+
+
+def verify_cached(path: Path) -> None:
+    """Check a file of the fetched cache against its pinned sha256 (once per process per version).
+
+    Raises
+    ------
+    BoundariesIntegrityError
+        When the file differs from the pinned release; the message says how to fetch it again.
+    """
+    import pooch
+
+    expected = REGISTRY[path.name].split(":", 1)[1]
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if _VERIFIED.get(key) == expected:
+        return
+    found = pooch.file_hash(str(path), alg="sha256")
+    if found != expected:
+        message = (
+            f"{path} does not match its pinned sha256 (expected {expected}, found {found}): the cached "
+            "boundaries are corrupt or were changed. Run 'protestmap boundaries fetch' to download them again."
+        )
+        raise BoundariesIntegrityError(message)
+    _VERIFIED[key] = expected
 
 
 def load_boundaries(directory: str | os.PathLike[str] | None = None, *, districts: bool = False) -> Boundaries:
@@ -197,8 +280,19 @@ def load_boundaries(directory: str | os.PathLike[str] | None = None, *, district
     -------
     Boundaries
         The normalised layers.
+
+    Raises
+    ------
+    BoundariesNotFoundError
+        When no boundaries are found.
+    BoundariesIntegrityError
+        When a cached file fails its pinned sha256, or a layer is not plausibly Peru's (not
+        polygons, outside Peru in EPSG:4326, codes that are not INEI ubigeo, empty).
     """
     found, origin = find_boundaries_dir(directory)
+    if origin == "cache":
+        for name in FILES.values():
+            verify_cached(found / name)
     repaired: list[str] = []
     departments = _read(found / FILES["department"], "department", repaired)
     provinces = _read(found / FILES["province"], "province", repaired)
@@ -207,7 +301,9 @@ def load_boundaries(directory: str | os.PathLike[str] | None = None, *, district
     return Boundaries(departments, provinces, district_layer, found, origin, repaired)
 
 
-def fetch_boundaries(*, base_url: str = BASE_URL, target: Path | None = None, progress: bool = True) -> Path:
+def fetch_boundaries(
+    *, base_url: str = BASE_URL, target: Path | None = None, progress: bool = True, timeout: float = 120.0
+) -> Path:
     """Download the pinned INEI 2023 boundary files into the user cache, checking sha256.
 
     Parameters
@@ -218,6 +314,8 @@ def fetch_boundaries(*, base_url: str = BASE_URL, target: Path | None = None, pr
         The cache directory; :func:`cache_dir` by default.
     progress
         Show a progress bar.
+    timeout
+        Seconds a file may take in total (a server that trickles bytes is given up on).
 
     Returns
     -------
@@ -228,15 +326,37 @@ def fetch_boundaries(*, base_url: str = BASE_URL, target: Path | None = None, pr
     ------
     BoundariesIntegrityError
         When a download does not match its pinned sha256; the cache is left as it was.
+    BoundariesDownloadError
+        When the server cannot be reached, answers with an HTTP error, or the transfer is cut
+        short or too slow; no partial file is left in the cache.
     """
     import pooch
+    import requests
+
+    from protestmap._io import DeadlineDownloader
 
     destination = target or cache_dir()
     fetcher = pooch.create(path=destination, base_url=base_url, registry=REGISTRY, retry_if_failed=1)
+    downloader = DeadlineDownloader(timeout=timeout, progressbar=progress)
     for name in REGISTRY:
         try:
-            fetcher.fetch(name, progressbar=progress)
+            fetcher.fetch(name, downloader=downloader)
         except ValueError as exc:
             message = f"{name}: download does not match the pinned checksum ({exc})"
             raise BoundariesIntegrityError(message) from exc
+        except requests.RequestException as exc:
+            raise BoundariesDownloadError(_download_failure(base_url + name, exc)) from None
     return destination
+
+
+def _download_failure(url: str, exc: Exception) -> str:
+    """Say in one line why requests could not fetch ``url``."""
+    import requests
+
+    if isinstance(exc, requests.HTTPError) and exc.response is not None:
+        return f"{url}: the server answered HTTP {exc.response.status_code} {exc.response.reason}"
+    if isinstance(exc, requests.Timeout):
+        return f"{url}: no answer in time; try again later or raise --timeout"
+    if isinstance(exc, requests.ConnectionError):
+        return f"{url}: cannot connect (offline, or the server is down); check the network or --url"
+    return f"{url}: download failed ({type(exc).__name__})"

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from protestmap._cli_support import Group, check_window, out_file, parse_day, register_interchange
 from protestmap._output import Format, Level, render_rows
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Group,
 )
 
 DataPath = Annotated[
@@ -122,6 +124,7 @@ DataOption = Annotated[
     Path | None,
     typer.Option("--data", help="Dataset directory or incidents.csv (default: bundled)."),
 ]
+Day = dt.date | None
 
 
 @boundaries_app.command("fetch")
@@ -130,15 +133,19 @@ def boundaries_fetch(
         str | None,
         typer.Option("--url", help="Base URL of the files (default: pinned jsDelivr release)."),
     ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Give up on a file after this many seconds.")
+    ] = 120.0,
 ) -> None:
     """Download the INEI 2023 department and province limits (CC BY 4.0) into the user cache.
 
     Each file is checked against its pinned sha256; a mismatch is an error and leaves the cache
-    as it was.
+    as it was. An unreachable server, an HTTP error, a cut transfer or one slower than --timeout
+    is an error too.
     """
     from protestmap.boundaries import BASE_URL, fetch_boundaries
 
-    target = fetch_boundaries(base_url=url or BASE_URL, progress=True)
+    target = fetch_boundaries(base_url=url or BASE_URL, progress=True, timeout=timeout)
     typer.echo(f"boundaries ready in {target}")
 
 
@@ -160,9 +167,11 @@ def boundaries_info(boundaries: BoundariesOption = None) -> None:
 @app.command()
 def stats(
     by: Annotated[Level, typer.Option("--by", help="Unit to aggregate by.")] = Level.department,
-    date: Annotated[str | None, typer.Option("--date", help="Totals cumulative up to this day (YYYY-MM-DD).")] = None,
-    start: Annotated[str | None, typer.Option("--from", help="Window start (inclusive).")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Window end (inclusive).")] = None,
+    date: Annotated[
+        Day, typer.Option("--date", parser=parse_day, help="Totals cumulative up to this day (YYYY-MM-DD).")
+    ] = None,
+    start: Annotated[Day, typer.Option("--from", parser=parse_day, help="Window start (inclusive).")] = None,
+    end: Annotated[Day, typer.Option("--to", parser=parse_day, help="Window end (inclusive).")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     data: DataOption = None,
     boundaries: BoundariesOption = None,
@@ -174,15 +183,15 @@ def stats(
     incidents included. Per-100,000 rates use the INEI 2017 census.
     """
     from protestmap.aggregate import aggregate, national_totals
-    from protestmap.join import prepare_incidents
+    from protestmap.join import mismatch_summary, prepare_incidents
 
-    if date and (start or end):
-        _err("error: use either --date or --from/--to")
-        raise typer.Exit(2)
+    check_window(date=date, start=start, end=end)
     end = date or end
     prepared = prepare_incidents(data, boundaries_dir=boundaries)
     if prepared.warning:
         _err(f"warning: {prepared.warning}")
+    if not prepared.mismatches.empty:
+        _err(f"warning: {mismatch_summary(prepared.mismatches)}")
     table = aggregate(prepared.joined, by=by.value, start=start, end=end)
     rows = table.astype(object).where(table.notna(), None).to_dict("records")
     rows.append(
@@ -209,33 +218,21 @@ def stats(
     typer.echo(render_rows(rows, columns, fmt, title=f"protestmap stats by {by.value}, {window}"), nl=False)
 
 
-def _parse_day(text: str, option: str) -> dt.date:
-    from protestmap.schema import DATE_MAX, DATE_MIN
-
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        _err(f"error: {option} {text!r} is not a date in YYYY-MM-DD form")
-        raise typer.Exit(2) from None
-    if not DATE_MIN <= day <= DATE_MAX:
-        _err(f"error: {option} {day} is outside {DATE_MIN}..{DATE_MAX}")
-        raise typer.Exit(2)
-    return day
-
-
 @app.command()
 def render(
-    date: Annotated[str | None, typer.Option("--date", help="Day to map (YYYY-MM-DD).")] = None,
+    date: Annotated[Day, typer.Option("--date", parser=parse_day, help="Day to map (YYYY-MM-DD).")] = None,
     timeline: Annotated[bool, typer.Option("--timeline", help="One page with a day slider over the period.")] = False,
-    start: Annotated[str | None, typer.Option("--from", help="Timeline start (default: first incident).")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Timeline end (default: last incident).")] = None,
+    start: Annotated[
+        Day, typer.Option("--from", parser=parse_day, help="Timeline start (default: first incident).")
+    ] = None,
+    end: Annotated[Day, typer.Option("--to", parser=parse_day, help="Timeline end (default: last incident).")] = None,
     level: Annotated[Level, typer.Option("--level", help="Units of the deaths choropleth.")] = Level.department,
     window: Annotated[
         str, typer.Option("--window", help="'cumulative' or a moving window such as '7d'.")
     ] = "cumulative",
     data: DataOption = None,
     boundaries: BoundariesOption = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Output HTML file.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", parser=out_file, help="Output HTML file.")] = None,
     self_contained: Annotated[
         bool,
         typer.Option(
@@ -260,16 +257,15 @@ def render(
     try:
         moving = parse_window(window)
     except ValueError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(2) from None
+        raise typer.BadParameter(str(exc), param_hint="'--window'") from None
     if timeline:
         from protestmap.timeline import render_timeline_file
 
-        first = _parse_day(start, "--from") if start else None
-        last = _parse_day(end, "--to") if end else None
+        check_window(start=start, end=end)
+        _check_timeline_span(data, start, end)
         path, warning, missing = render_timeline_file(
-            start=first,
-            end=last,
+            start=start,
+            end=end,
             level=level.value,
             window=moving,
             data=data,
@@ -280,9 +276,10 @@ def render(
     else:
         from protestmap.render import render_date_file
 
-        day = _parse_day(str(date), "--date")
+        if start is not None or end is not None:
+            raise typer.BadParameter("--from/--to go with --timeline", param_hint="'--from'/'--to'")
         path, warning, missing = render_date_file(
-            day,
+            date,
             level=level.value,
             window=moving,
             data=data,
@@ -303,11 +300,32 @@ def render(
         webbrowser.open(path.resolve().as_uri())
 
 
+def _check_timeline_span(data: Path | None, start: dt.date | None, end: dt.date | None) -> None:
+    """Refuse a timeline with no days before rendering it (open bounds come from the data)."""
+    if start is not None and end is not None:
+        return
+    import pandas as pd
+
+    from protestmap.errors import RenderError
+    from protestmap.incidents import load_incidents
+
+    incidents = load_incidents(data)
+    dates = pd.concat([incidents["event_date"], incidents["end_date"]]).dropna()
+    if dates.empty:
+        message = "the dataset has no dated incidents, so the timeline has no days; give --from and --to"
+        raise RenderError(message)
+    first = start or incidents["event_date"].min().date()
+    last = end or dates.max().date()
+    if first > last:
+        message = f"the timeline would run from {first} to {last}, which has no days; check --from/--to"
+        raise typer.BadParameter(message, param_hint="'--from'/'--to'")
+
+
 @app.command()
 def extract(
     articles: Annotated[list[Path], typer.Argument(help="Plain-text article files.")],
     published: Annotated[
-        str | None, typer.Option("--published", help="Publication date if the text does not state one.")
+        Day, typer.Option("--published", parser=parse_day, help="Publication date if the text does not state one.")
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="auto, en or es.")] = "auto",
     fmt: Annotated[Format, typer.Option("--format", "-f", help="csv or json (table also works).")] = Format.csv,
@@ -328,19 +346,26 @@ def extract(
     evidence sentence and a confidence. Dates are resolved against the article's own date (or
     --published); running totals are not reported as new incidents.
     """
-    from protestmap.extract import extract_text
-    from protestmap.extract_eval import CANDIDATE_COLUMNS, candidate_rows, read_article
+    from protestmap.errors import ArticleReadError
+    from protestmap.extract import extract_text, read_article
+    from protestmap.extract_eval import CANDIDATE_COLUMNS, candidate_rows
 
     if lang not in {"auto", "en", "es"}:
         _err("error: --lang must be auto, en or es")
         raise typer.Exit(2)
-    day = _parse_day(published, "--published") if published else None
     extractions = []
     for path in articles:
         if not path.is_file():
             _err(f"error: no such file: {path}")
             raise typer.Exit(2)
-        extractions.append(extract_text(read_article(path), source=path.name, published=day, language=lang))
+        try:
+            article = read_article(path)
+        except ArticleReadError as exc:
+            _err(f"warning: skipped: {exc}")
+            continue
+        if article.fallback:
+            _err(f"note: {path}: {article.fallback}")
+        extractions.append(extract_text(article.text, source=path.name, published=published, language=lang))
     if evaluate_truth is not None:
         from protestmap.extract_eval import evaluate, load_truth
 
@@ -370,68 +395,7 @@ def _propose(extractions: list, into: Path, *, apply: bool, min_confidence: floa
     typer.echo(f"{review}: {fresh} new candidate(s), {len(proposals) - fresh} matching existing incidents")
 
 
-import_app = typer.Typer(help="Import incidents from other formats.", no_args_is_help=True)
-app.add_typer(import_app, name="import")
-
-
-@import_app.command("acled")
-def import_acled_command(
-    file: Annotated[Path, typer.Argument(help="An ACLED CSV export (current, 2020 or one-row-per-actor layout).")],
-    out: Annotated[Path, typer.Option("--out", help="New dataset directory to write.")],
-) -> None:
-    """Convert an ACLED export into a protestmap dataset (incidents.csv, sources.csv, ...).
-
-    Maps ACLED's admin1/admin2 (including "Lima Province" and Callao) to INEI ubigeo, keeps
-    geo_precision and time_precision, maps event types and says which it cannot map. A malformed
-    file gives a FILE:ROW:COLUMN report and nothing is written.
-    """
-    from protestmap.errors import InvalidIncidentError
-    from protestmap.interchange import import_acled
-
-    if not file.is_file():
-        _err(f"error: no such file: {file}")
-        raise typer.Exit(2)
-    try:
-        result = import_acled(file, out)
-    except InvalidIncidentError as exc:
-        for problem in exc.problems:
-            typer.echo(str(problem))
-        _err(f"{len(exc.problems)} problem(s); nothing written")
-        raise typer.Exit(1) from None
-    typer.echo(f"{out}: {len(result.incidents)} incident(s) from {result.rows_in} row(s) ({result.layout} layout)")
-    if result.duplicates:
-        typer.echo(f"{result.duplicates} repeated row(s) of the same event (one row per actor) counted once")
-    for (kind, sub), count in sorted(result.unmapped.items()):
-        typer.echo(f"not mapped: {count} row(s) of {kind} / {sub}")
-
-
-@app.command("export")
-def export_command(
-    fmt: Annotated[str, typer.Option("--format", help="acled, geojson, gpkg or parquet.")],
-    out: Annotated[Path, typer.Option("--out", help="File to write.")],
-    date: Annotated[str | None, typer.Option("--date", help="Only incidents in force on this day.")] = None,
-    start: Annotated[str | None, typer.Option("--from", help="Event date from (inclusive).")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Event date to (inclusive).")] = None,
-    data: DataOption = None,
-) -> None:
-    """Export the geocoded incidents as ACLED CSV, GeoJSON, GeoPackage or GeoParquet."""
-    from protestmap.interchange import FORMATS, export_incidents
-
-    if fmt not in FORMATS:
-        _err(f"error: --format must be one of {', '.join(FORMATS)}")
-        raise typer.Exit(2)
-    if date and (start or end):
-        _err("error: use either --date or --from/--to")
-        raise typer.Exit(2)
-    path, count = export_incidents(
-        fmt,
-        out,
-        data=data,
-        date=_parse_day(date, "--date") if date else None,
-        start=_parse_day(start, "--from") if start else None,
-        end=_parse_day(end, "--to") if end else None,
-    )
-    typer.echo(f"{path}: {count} incident(s)")
+register_interchange(app)
 
 
 def main() -> None:

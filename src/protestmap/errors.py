@@ -92,3 +92,15 @@ class ArticleReadError(ProtestmapError, ValueError):
         self.path = path
         self.reason = reason
         super().__init__(f"cannot read article {path}: {reason}")
+
+
+class OutputError(ProtestmapError, OSError):
+    """An output file or folder could not be written (the message names it and says why)."""
+
+
+class BoundariesDownloadError(ProtestmapError, OSError):
+    """The boundary files could not be downloaded (offline, HTTP error, cut or stalled transfer)."""
+
+
+class DatasetLockedError(ProtestmapError, OSError):
+    """Another process holds the dataset's lock for longer than we are willing to wait."""

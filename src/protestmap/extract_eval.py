@@ -186,91 +186,135 @@ def _existing(row: dict[str, Any], table: Any) -> str | None:
     return None
 
 
-def rows_to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str]) -> str:
-    """Write rows as CSV text."""
+def rows_to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str], *, newline: str = "\n") -> str:
+    """Write rows as CSV text, each record ending with ``newline``."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator=newline)
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
 
 
-def read_article(path: Path) -> str:
-    """Read an article as text whatever its bytes (invalid UTF-8 is replaced, never fatal)."""
-    raw = path.read_bytes()
-    return raw.decode("utf-8", errors="replace").replace("\x00", " ")
+def _newline(text: str) -> str:
+    """Return the line ending of a CSV text (that of its header line): CRLF, else LF."""
+    end = text.find("\n")
+    return "\r\n" if end > 0 and text[end - 1] == "\r" else "\n"
+
+
+def _append(text: str, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
+    """Append rows to CSV text in its own line endings, ending an unterminated last line first."""
+    if not rows:
+        return text
+    newline = _newline(text)
+    if text and not text.endswith(("\n", "\r")):
+        text += newline
+    return text + rows_to_csv(rows, columns, newline=newline).split(newline, 1)[1]
+
+
+def _source_row(source_id: str, row: dict[str, Any]) -> dict[str, Any]:
+    name = Path(row["source_file"]).name
+    return {
+        "source_id": source_id,
+        "kind": "news",
+        "outlet": f"article file {name}",
+        "published": row["event_date"],
+        "title": Path(row["source_file"]).stem,
+        "reference": name,
+        "url": "",
+        "notes": "Added by protestmap extract --apply; replace with the outlet's details.",
+    }
+
+
+def _incident_row(event_id: str, source_id: str, row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "event_id": event_id,
+        "end_date": "",
+        "sub_event_type": "",
+        "actor1": "",
+        "actor2": "",
+        "source_ids": source_id,
+        "notes": f"Candidate read automatically from {Path(row['source_file']).name} "
+        f"(characters {row['span_start']}-{row['span_end']}, confidence {row['confidence']}); to be reviewed.",
+        **{k: ("" if row.get(k) is None else row[k]) for k in CANDIDATE_COLUMNS if k in INCIDENT_COLUMNS},
+    }
+
+
+def _new_rows(
+    new: list[dict[str, Any]], event_ids: set[str], source_ids: set[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Build the incident and source rows for the candidates, with ids not already taken."""
+    import hashlib
+
+    taken = event_ids | source_ids
+    incident_rows, source_rows = [], []
+    for index, row in enumerate(new, start=1):
+        digest = hashlib.sha256(row["source_file"].encode()).hexdigest()[:10]
+        source_id = f"extracted-{digest}"
+        if source_id not in taken:
+            taken.add(source_id)
+            source_rows.append(_source_row(source_id, row))
+        event_id, serial = f"cand-{row['event_date']}-{digest}-{index}", index
+        while event_id in taken:
+            serial += len(new)
+            event_id = f"cand-{row['event_date']}-{digest}-{serial}"
+        taken.add(event_id)
+        incident_rows.append(_incident_row(event_id, source_id, row))
+    return incident_rows, source_rows
+
+
+def _validated(paths: dict[str, Path], texts: dict[str, str]) -> None:
+    """Validate the changed dataset in a private staging folder beside it; raise if invalid."""
+    import shutil
+    import tempfile
+
+    from protestmap._io import TMP_PREFIX
+    from protestmap.errors import InvalidIncidentError
+    from protestmap.validate import validate_dataset
+
+    staged = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}staging-", dir=paths["incidents"].parent))
+    try:
+        for role, path in paths.items():
+            data = texts[role].encode("utf-8") if role in texts else path.read_bytes()
+            (staged / path.name).write_bytes(data)
+        report = validate_dataset(staged / paths["incidents"].name)
+        if not report.ok:
+            raise InvalidIncidentError(report.problems)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
 
 
 def apply_proposals(proposals: list[dict[str, Any]], dataset: Path) -> int:
     """Append the ``new`` proposals to a dataset as incident rows, with one source per article.
 
-    Existing rows are never touched. Both files are rewritten atomically and the result must
-    validate; otherwise nothing is written.
+    Existing rows are never touched, and the files keep their line endings. The dataset is locked
+    for the whole read-modify-write, so concurrent runs take turns and none loses the other's rows;
+    candidates are compared again with the incidents as they are once the lock is held, so a run
+    that waited does not add what the other run just added. The result must validate (checked in
+    a private staging folder) before both files are replaced atomically; otherwise nothing is
+    written.
 
     Returns
     -------
     int
         How many incidents were added.
     """
-    import hashlib
-
-    from protestmap._io import write_atomic
-    from protestmap.errors import InvalidIncidentError
+    from protestmap._io import locked, write_atomic
+    from protestmap.incidents import load_incidents
     from protestmap.schema import SOURCE_COLUMNS
-    from protestmap.validate import dataset_paths, validate_dataset
+    from protestmap.validate import dataset_paths
 
     paths = dataset_paths(dataset)
-    incidents_text = paths["incidents"].read_text(encoding="utf-8")
-    sources_text = paths["sources"].read_text(encoding="utf-8")
-    new = [p for p in proposals if p["status"] == "new" and p["event_date"]]
-    source_rows, incident_rows = [], []
-    known_sources = set()
-    for index, row in enumerate(new, start=1):
-        digest = hashlib.sha256(row["source_file"].encode()).hexdigest()[:10]
-        source_id = f"extracted-{digest}"
-        if source_id not in known_sources and f"\n{source_id}," not in sources_text:
-            known_sources.add(source_id)
-            source_rows.append(
-                {
-                    "source_id": source_id,
-                    "kind": "news",
-                    "outlet": f"article file {Path(row['source_file']).name}",
-                    "published": row["event_date"],
-                    "title": Path(row["source_file"]).stem,
-                    "reference": Path(row["source_file"]).name,
-                    "url": "",
-                    "notes": "Added by protestmap extract --apply; replace with the outlet's details.",
-                }
-            )
-        incident_rows.append(
-            {
-                "event_id": f"cand-{row['event_date']}-{digest}-{index}",
-                "end_date": "",
-                "sub_event_type": "",
-                "actor1": "",
-                "actor2": "",
-                "source_ids": source_id,
-                "notes": f"Candidate read automatically from {Path(row['source_file']).name} "
-                f"(characters {row['span_start']}-{row['span_end']}, confidence {row['confidence']}); to be reviewed.",
-                **{k: ("" if row.get(k) is None else row[k]) for k in CANDIDATE_COLUMNS if k in INCIDENT_COLUMNS},
-            }
-        )
-    staged = dataset.parent / f".{dataset.name}.staging" if dataset.is_dir() else dataset.parent / ".staging"
-    staged.mkdir(exist_ok=True)
-    try:
-        for role in ("incidents", "sources", "figures"):
-            (staged / paths[role].name).write_bytes(paths[role].read_bytes())
-        new_incidents = incidents_text + rows_to_csv(incident_rows, INCIDENT_COLUMNS).split("\n", 1)[1]
-        new_sources = sources_text + rows_to_csv(source_rows, SOURCE_COLUMNS).split("\n", 1)[1]
-        (staged / paths["incidents"].name).write_text(new_incidents, encoding="utf-8")
-        (staged / paths["sources"].name).write_text(new_sources, encoding="utf-8")
-        report = validate_dataset(staged / paths["incidents"].name)
-        if not report.ok:
-            raise InvalidIncidentError(report.problems)
-        write_atomic(new_sources, paths["sources"])
-        write_atomic(new_incidents, paths["incidents"])
-    finally:
-        for file in staged.iterdir():
-            file.unlink()
-        staged.rmdir()
+    with locked(paths["incidents"].parent):
+        table = load_incidents(dataset)
+        new = [p for p in proposals if p["status"] == "new" and p["event_date"] and not _existing(p, table)]
+        texts = {role: paths[role].read_bytes().decode("utf-8") for role in ("incidents", "sources")}
+        sources = {row.get("source_id", "") for row in csv.DictReader(io.StringIO(texts["sources"], newline=""))}
+        incident_rows, source_rows = _new_rows(new, set(table["event_id"].astype(str)), sources)
+        if not incident_rows:
+            return 0
+        texts["incidents"] = _append(texts["incidents"], incident_rows, INCIDENT_COLUMNS)
+        texts["sources"] = _append(texts["sources"], source_rows, SOURCE_COLUMNS)
+        _validated(paths, texts)
+        write_atomic(texts["sources"], paths["sources"])
+        write_atomic(texts["incidents"], paths["incidents"])
     return len(incident_rows)

@@ -25,6 +25,7 @@ __all__ = [
     "JoinResult",
     "Prepared",
     "join_incidents",
+    "mismatch_summary",
     "points_to_units",
     "prepare_incidents",
     "units_for_xy",
@@ -287,3 +288,30 @@ def _mismatches(
         )
     columns = ["event_id", "stated", "polygon", "distance_km", "explained", "reason"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def mismatch_summary(mismatches: pd.DataFrame, *, show: int = 3) -> str:
+    """Describe join mismatches in one line: how many, how many unexplained, and the first few.
+
+    Parameters
+    ----------
+    mismatches
+        :attr:`JoinResult.mismatches` (or :attr:`Prepared.mismatches`).
+    show
+        How many rows to name; unexplained rows are named first.
+
+    Returns
+    -------
+    str
+        Empty when there is no mismatch.
+    """
+    if mismatches.empty:
+        return ""
+    unexplained = int((~mismatches["explained"].astype(bool)).sum())
+    first = mismatches.sort_values("explained", kind="stable").head(show)
+    named = "; ".join(f"{row.event_id}: {row.reason}" for row in first.itertuples())
+    more = f"; and {len(mismatches) - len(first)} more" if len(mismatches) > len(first) else ""
+    return (
+        f"{len(mismatches)} point(s) lie outside their stated unit, {unexplained} of them beyond the "
+        f"{COAST_TOLERANCE_KM:g} km tolerance: {named}{more}"
+    )

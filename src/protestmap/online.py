@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from protestmap._io import write_atomic
 
 __all__ = ["CachedNominatim", "default_cache_dir"]
 
@@ -85,10 +85,6 @@ class CachedNominatim:
         self.requests += 1
         location = self._geocode(query, exactly_one=True, country_codes="pe")
         point = None if location is None else (location.latitude, location.longitude)
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
         payload = {"query": query, "point": point, "address": getattr(location, "address", None)}
-        handle, tmp = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(payload, stream, ensure_ascii=False)
-        Path(tmp).replace(path)
+        write_atomic(json.dumps(payload, ensure_ascii=False), path)
         return point
