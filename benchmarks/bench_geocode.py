@@ -13,8 +13,8 @@ import time
 import unicodedata
 
 from protestmap.errors import PlaceNotFoundError
-from protestmap.gazetteer import load_gazetteer
-from protestmap.geocode import PeruGazetteer
+from protestmap.places.gazetteer import load_gazetteer
+from protestmap.places.geocoder import PeruGazetteer
 
 
 def variants(name: str, rng: random.Random) -> str:

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from protestmap.boundaries import load_boundaries
+from protestmap.dataset.schema import PERU_BBOX
 from protestmap.join import units_for_xy
-from protestmap.schema import PERU_BBOX
 
 
 def main() -> None:

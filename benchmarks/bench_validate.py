@@ -18,14 +18,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from protestmap.incidents import default_data_dir
+from protestmap.dataset.load import default_data_dir
 
 PROBE = """
 import json, resource, sys, time
 from pathlib import Path
 kind, path = sys.argv[1], Path(sys.argv[2])
 import pandas as pd
-from protestmap.validate import validate_dataset
+from protestmap.dataset.validate import validate_dataset
 validate_dataset(Path(sys.argv[3]))  # warm the gazetteer and imports on the tiny dataset
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()

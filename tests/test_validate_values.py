@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 import protestmap
+from protestmap.dataset.load import default_data_dir
+from protestmap.dataset.validate import ValidationReport, validate_dataset
 from protestmap.errors import InvalidIncidentError
-from protestmap.incidents import default_data_dir
-from protestmap.validate import ValidationReport, validate_dataset
 
 Edit = Callable[[bytes], bytes]
 FILES = {"incidents": "incidents.csv", "sources": "sources.csv", "figures": "source_figures.csv"}

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from protestmap import schema
 from protestmap.cli import app
+from protestmap.dataset import schema
 from protestmap.errors import InvalidValueError
 from protestmap.interchange import export_incidents
 

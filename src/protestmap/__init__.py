@@ -9,24 +9,24 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from protestmap.dataset.load import default_data_dir, load_figures, load_incidents, load_sources
+from protestmap.dataset.validate import validate_dataset
 from protestmap.errors import (
     BoundariesNotFoundError,
     InvalidIncidentError,
     PlaceNotFoundError,
     ProtestmapError,
 )
-from protestmap.incidents import default_data_dir, load_figures, load_incidents, load_sources
-from protestmap.validate import validate_dataset
 
 if TYPE_CHECKING:
-    from protestmap.geocode import PeruGazetteer
-    from protestmap.geocode_table import geocode_incidents
+    from protestmap.places.geocoder import PeruGazetteer
+    from protestmap.places.table import geocode_incidents
 
 __version__ = "0.1.0"
 
 _LAZY = {
-    "PeruGazetteer": "protestmap.geocode",
-    "geocode_incidents": "protestmap.geocode_table",
+    "PeruGazetteer": "protestmap.places.geocoder",
+    "geocode_incidents": "protestmap.places.table",
 }
 
 __all__ = [

@@ -63,7 +63,7 @@ class Group(TyperGroup):
 
 def parse_day(text: str) -> dt.date:
     """Parse an ISO day (YYYY-MM-DD) within the schema's date range, for ``parser=``."""
-    from protestmap.schema import DATE_MAX, DATE_MIN
+    from protestmap.dataset.schema import DATE_MAX, DATE_MIN
 
     try:
         day = dt.date.fromisoformat(text.strip())

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from protestmap import schema
-from protestmap._csv import Problem, read_table
+from protestmap.dataset import schema
+from protestmap.dataset._csv import Problem, read_table
 from protestmap.errors import InvalidValueError
 
 __all__ = ["ACLED_2020_COLUMNS", "ACLED_COLUMNS", "AcledImport", "read_acled", "to_acled_rows"]
@@ -93,8 +93,8 @@ def _date(value: str) -> dt.date | None:
 def _place(admin1: str, admin2: str) -> tuple[str, str, str] | None:
     """Return (admin1, admin2, ubigeo) in INEI terms for ACLED's admin names."""
     from protestmap.errors import PlaceNotFoundError
-    from protestmap.gazetteer import load_gazetteer, normalize
-    from protestmap.geocode import resolve
+    from protestmap.places.gazetteer import load_gazetteer, normalize
+    from protestmap.places.geocoder import resolve
 
     gaz = load_gazetteer()
     first = normalize(admin1)

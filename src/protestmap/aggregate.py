@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from protestmap import schema
+from protestmap.dataset import schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,8 +69,8 @@ def load_population(path: str | os.PathLike[str] | None = None) -> pd.Series:
 def _population_candidates() -> list[Path]:
     from importlib import resources
 
+    from protestmap.dataset.load import default_data_dir
     from protestmap.errors import DatasetNotFoundError
-    from protestmap.incidents import default_data_dir
 
     found = []
     with contextlib.suppress(DatasetNotFoundError):
@@ -138,7 +138,7 @@ def aggregate(
     """
     import pandas as pd
 
-    from protestmap.gazetteer import load_gazetteer
+    from protestmap.places.gazetteer import load_gazetteer
 
     column = UNIT_LEVELS[by]
     rows = within(joined, start=start, end=end)

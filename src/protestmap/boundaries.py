@@ -173,7 +173,7 @@ def _fail(path: Path, reason: str) -> BoundariesIntegrityError:
 
 def _codes(raw: gpd.GeoDataFrame, path: Path, level: str) -> pd.Series:
     """Return the layer's ubigeo codes, zero-padded, after checking they are INEI codes."""
-    from protestmap.gazetteer import load_gazetteer
+    from protestmap.places.gazetteer import load_gazetteer
 
     column = next((c for c in ("ubigeo", "IDDIST") if c in raw.columns), None)
     if column is None:
@@ -210,7 +210,7 @@ def _check_extent(frame: gpd.GeoDataFrame, path: Path) -> None:
 def _read(path: Path, level: str, repaired: list[str]) -> gpd.GeoDataFrame:
     import geopandas as gpd
 
-    from protestmap.gazetteer import load_gazetteer
+    from protestmap.places.gazetteer import load_gazetteer
 
     try:
         raw = gpd.read_file(path, engine="pyogrio")

@@ -49,9 +49,9 @@ def validate(path: DataPath = None) -> None:
     Checks the schema, vocabularies, dates, counts, places, coordinates, unique ids and that every
     cited source exists. Exits 0 when the dataset is valid, 1 otherwise.
     """
+    from protestmap.dataset.load import default_data_dir
+    from protestmap.dataset.validate import validate_dataset
     from protestmap.errors import DatasetNotFoundError
-    from protestmap.incidents import default_data_dir
-    from protestmap.validate import validate_dataset
 
     try:
         target = path if path is not None else default_data_dir()
@@ -97,11 +97,11 @@ def geocode(
     ambiguous (with the candidates; add --department or ", Province" to choose) or not_found
     (with suggestions). Exits 0 when every place resolved, 1 otherwise.
     """
-    from protestmap.geocode import GEOCODE_COLUMNS, geocode_rows
+    from protestmap.places.geocoder import GEOCODE_COLUMNS, geocode_rows
 
     fallback = None
     if online:
-        from protestmap.online import CachedNominatim
+        from protestmap.places.online import CachedNominatim
 
         fallback = CachedNominatim()
     rows = geocode_rows(places, department=department, online=fallback)
@@ -306,8 +306,8 @@ def _check_timeline_span(data: Path | None, start: dt.date | None, end: dt.date 
         return
     import pandas as pd
 
+    from protestmap.dataset.load import load_incidents
     from protestmap.errors import RenderError
-    from protestmap.incidents import load_incidents
 
     incidents = load_incidents(data)
     dates = pd.concat([incidents["event_date"], incidents["end_date"]]).dropna()
@@ -381,8 +381,8 @@ def extract(
 
 def _propose(extractions: list, into: Path, *, apply: bool, min_confidence: float) -> None:
     from protestmap._io import write_atomic
+    from protestmap.dataset.load import load_incidents
     from protestmap.extract_eval import CANDIDATE_COLUMNS, apply_proposals, propose_into, rows_to_csv
-    from protestmap.incidents import load_incidents
 
     proposals = propose_into(extractions, load_incidents(into), min_confidence=min_confidence)
     fresh = sum(p["status"] == "new" for p in proposals)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from protestmap.validate import Problem
+    from protestmap.dataset.validate import Problem
 
 
 class ProtestmapError(Exception):

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from protestmap import _lexicon as lex
 from protestmap.errors import ArticleReadError
-from protestmap.gazetteer import Entry, Gazetteer, load_gazetteer, normalize
-from protestmap.geocode import resolve
+from protestmap.places.gazetteer import Entry, Gazetteer, load_gazetteer, normalize
+from protestmap.places.geocoder import resolve
 from protestmap.textscan import (
     Sentence,
     detect_language,

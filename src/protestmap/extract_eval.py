@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from protestmap.dataset.schema import INCIDENT_COLUMNS
 from protestmap.extract import Candidate, Extraction, eval_class
-from protestmap.schema import INCIDENT_COLUMNS
 
 __all__ = ["Score", "candidate_rows", "evaluate", "load_truth", "propose_into"]
 
@@ -268,8 +268,8 @@ def _validated(paths: dict[str, Path], texts: dict[str, str]) -> None:
     import tempfile
 
     from protestmap._io import TMP_PREFIX
+    from protestmap.dataset.validate import validate_dataset
     from protestmap.errors import InvalidIncidentError
-    from protestmap.validate import validate_dataset
 
     staged = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}staging-", dir=paths["incidents"].parent))
     try:
@@ -299,9 +299,9 @@ def apply_proposals(proposals: list[dict[str, Any]], dataset: Path) -> int:
         How many incidents were added.
     """
     from protestmap._io import locked, write_atomic
-    from protestmap.incidents import load_incidents
-    from protestmap.schema import SOURCE_COLUMNS
-    from protestmap.validate import dataset_paths
+    from protestmap.dataset.load import load_incidents
+    from protestmap.dataset.schema import SOURCE_COLUMNS
+    from protestmap.dataset.validate import dataset_paths
 
     paths = dataset_paths(dataset)
     with locked(paths["incidents"].parent):

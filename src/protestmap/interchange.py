@@ -43,11 +43,11 @@ def import_acled(path: Path, out: Path) -> AcledImport:
     InvalidIncidentError
         With every row-level problem; nothing is written then.
     """
-    from protestmap._csv import Problem
     from protestmap.acled import read_acled
+    from protestmap.dataset._csv import Problem
+    from protestmap.dataset.schema import FIGURE_COLUMNS, INCIDENT_COLUMNS, SOURCE_COLUMNS
+    from protestmap.dataset.validate import validate_dataset
     from protestmap.extract_eval import rows_to_csv
-    from protestmap.schema import FIGURE_COLUMNS, INCIDENT_COLUMNS, SOURCE_COLUMNS
-    from protestmap.validate import validate_dataset
 
     if out.exists() and any(out.iterdir()):
         raise InvalidIncidentError([Problem(str(out), 0, "-", "output directory exists and is not empty")])
@@ -109,15 +109,15 @@ def export_incidents(
 
     ``date`` keeps incidents in force on that day; ``start``/``end`` bound the event date. In the
     ACLED CSV, text that a spreadsheet would run as a formula gets a leading ``'`` and control
-    characters become U+FFFD (see :func:`protestmap.schema.neutralise`).
+    characters become U+FFFD (see :func:`protestmap.dataset.schema.neutralise`).
 
     Returns
     -------
     tuple
         The file written and the number of incidents in it.
     """
-    from protestmap.geocode_table import geocode_incidents
-    from protestmap.incidents import load_incidents, load_sources
+    from protestmap.dataset.load import load_incidents, load_sources
+    from protestmap.places.table import geocode_incidents
 
     if fmt not in FORMATS:
         message = f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}"
@@ -131,8 +131,8 @@ def export_incidents(
     try:
         if fmt == "acled":
             from protestmap.acled import ACLED_COLUMNS, to_acled_rows
+            from protestmap.dataset.schema import neutralise
             from protestmap.extract_eval import rows_to_csv
-            from protestmap.schema import neutralise
 
             rows = [{k: neutralise(v) for k, v in row.items()} for row in to_acled_rows(chosen, load_sources(data))]
             tmp.write_text(rows_to_csv(rows, ACLED_COLUMNS), encoding="utf-8")

@@ -227,9 +227,9 @@ def prepare_incidents(
         The joined table and the problems met.
     """
     from protestmap.boundaries import load_boundaries
+    from protestmap.dataset.load import load_dataset
     from protestmap.errors import BoundariesNotFoundError
-    from protestmap.geocode_table import geocode_incidents
-    from protestmap.incidents import load_dataset
+    from protestmap.places.table import geocode_incidents
 
     incidents, sources, figures = load_dataset(data)
     geocoded = geocode_incidents(incidents)

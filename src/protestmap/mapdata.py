@@ -200,7 +200,7 @@ def not_drawn(rows: pd.DataFrame, unresolved: pd.DataFrame | None = None) -> pd.
     rows
         The incidents a map shows (a GeoDataFrame).
     unresolved
-        Geocoding problems by ``event_id`` (see :class:`protestmap.geocode_table.GeocodeResult`).
+        Geocoding problems by ``event_id`` (see :class:`protestmap.places.table.GeocodeResult`).
 
     Returns
     -------

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from protestmap.errors import PlaceNotFoundError
-from protestmap.gazetteer import Entry, Gazetteer, load_gazetteer, normalize
-from protestmap.geocode import resolve
+from protestmap.places.gazetteer import Entry, Gazetteer, load_gazetteer, normalize
+from protestmap.places.geocoder import resolve
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -24,7 +24,7 @@ _ADMIN = ("admin1", "admin2", "admin3")
 
 
 class OnlineGeocoder(Protocol):
-    """What the optional online fallback must offer (see :mod:`protestmap.online`)."""
+    """What the optional online fallback must offer (see :mod:`protestmap.places.online`)."""
 
     def lookup(self, query: str) -> tuple[float, float] | None:
         """Return ``(latitude, longitude)`` for a query, or None."""
@@ -108,7 +108,7 @@ def geocode_incidents(
     gazetteer
         The gazetteer; the packaged one by default.
     online
-        An optional online fallback (e.g. :class:`protestmap.online.CachedNominatim`), asked for
+        An optional online fallback (e.g. :class:`protestmap.places.online.CachedNominatim`), asked for
         coordinates only for rows the gazetteer cannot place. Off unless given.
 
     Returns

@@ -14,9 +14,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from protestmap import schema
+from protestmap.dataset import schema
+from protestmap.dataset.validate import ValidationReport, dataset_paths, validate_dataset
 from protestmap.errors import DatasetNotFoundError, InvalidIncidentError
-from protestmap.validate import ValidationReport, dataset_paths, validate_dataset
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -47,7 +47,7 @@ def default_data_dir() -> Path:
     packaged = resources.files("protestmap").joinpath("data")
     if isinstance(packaged, Path):
         candidates.append(packaged)
-    candidates.append(Path(__file__).resolve().parents[2] / "data")
+    candidates.append(Path(__file__).resolve().parents[3] / "data")
     for candidate in candidates:
         if (candidate / schema.FILES["incidents"]).is_file():
             return candidate

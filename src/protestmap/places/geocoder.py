@@ -17,7 +17,7 @@ from geopy.location import Location
 from geopy.point import Point
 
 from protestmap.errors import PlaceNotFoundError
-from protestmap.gazetteer import Entry, Gazetteer, load_gazetteer, normalize
+from protestmap.places.gazetteer import Entry, Gazetteer, load_gazetteer, normalize
 
 __all__ = [
     "GEOCODE_COLUMNS",
@@ -341,7 +341,7 @@ def geocode_rows(queries: list[str], *, department: str | None = None, online: A
     department
         Department hint applied to every query.
     online
-        Optional :class:`protestmap.online.CachedNominatim` asked when the gazetteer has nothing.
+        Optional :class:`protestmap.places.online.CachedNominatim` asked when the gazetteer has nothing.
 
     Returns
     -------

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from protestmap import schema
-from protestmap._csv import Problem, Table, read_table
-from protestmap.gazetteer import load_gazetteer, normalize
+from protestmap.dataset import schema
+from protestmap.dataset._csv import Problem, Table, read_table
+from protestmap.places.gazetteer import load_gazetteer, normalize
 
 __all__ = ["Problem", "ValidationReport", "dataset_paths", "validate_dataset"]
 
@@ -213,7 +213,7 @@ def _check_code_in_gazetteer(c: _RowChecker, ubigeo: str, admin: list[str]) -> N
 @functools.lru_cache(maxsize=65536)
 def _unplaced(location: str, admin1: str, admin2: str, admin3: str) -> str | None:
     """Return why the geocoding stage cannot place these names, or None when it can."""
-    from protestmap.geocode_table import _entry_for
+    from protestmap.places.table import _entry_for
 
     row = {"ubigeo": "", "location": location, "admin1": admin1, "admin2": admin2, "admin3": admin3}
     entry, _, reason = _entry_for(row, load_gazetteer())

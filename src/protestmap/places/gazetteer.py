@@ -1,6 +1,6 @@
 """The offline gazetteer: INEI units, GeoNames places and aliases, indexed by normalised name.
 
-The data ship with the package (``protestmap/_data``, see its README for sources and licences) and
+The data ship with the package (``protestmap/places/_data``, see its README for sources and licences) and
 are loaded once with :mod:`importlib.resources`. Lookup is by normalised name: accents, case,
 hyphens and extra whitespace do not matter.
 """
@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 
-from protestmap.schema import DEPARTMENTS
+from protestmap.dataset.schema import DEPARTMENTS
 
 __all__ = ["Entry", "Gazetteer", "load_gazetteer", "normalize"]
 
@@ -161,7 +161,7 @@ def _admin(ubigeo: str, names: dict[str, str]) -> tuple[str, str, str]:
 
 
 def _read(name: str) -> list[dict[str, str]]:
-    text = resources.files("protestmap").joinpath("_data", name).read_text(encoding="utf-8")
+    text = resources.files("protestmap.places").joinpath("_data", name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
 
 

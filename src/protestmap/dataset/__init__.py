@@ -1,0 +1,1 @@
+"""The incident dataset: schema, CSV reading, validation, loading and writing."""
