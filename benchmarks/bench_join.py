@@ -14,9 +14,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from protestmap.boundaries import load_boundaries
 from protestmap.dataset.schema import PERU_BBOX
-from protestmap.join import units_for_xy
+from protestmap.spatial.boundaries import load_boundaries
+from protestmap.spatial.join import units_for_xy
 
 
 def main() -> None:

@@ -19,10 +19,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from protestmap.join import prepare_incidents
-from protestmap.page import page_html, write_atomic
-from protestmap.render import render_date_map
-from protestmap.timeline import render_timeline_map
+from protestmap.maps.day import render_date_map
+from protestmap.maps.page import page_html, write_atomic
+from protestmap.maps.timeline import render_timeline_map
+from protestmap.spatial.join import prepare_incidents
 
 TYPES = ["march", "blockade", "strike", "detention", "clash", "attack_on_protesters"]
 

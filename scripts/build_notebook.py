@@ -30,9 +30,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import protestmap
-from protestmap.aggregate import active_on, aggregate, daily
-from protestmap.join import prepare_incidents
-from protestmap.render import render_date_map
+from protestmap.spatial.aggregate import active_on, aggregate, daily
+from protestmap.spatial.join import prepare_incidents
+from protestmap.maps.day import render_date_map
 
 incidents = protestmap.load_incidents()
 print(f"{len(incidents)} incidents, {incidents['source_ids'].str.split(';').explode().nunique()} sources cited")

@@ -48,6 +48,6 @@ def boundaries_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def inei(boundaries_dir: Path):
-    from protestmap.boundaries import load_boundaries
+    from protestmap.spatial.boundaries import load_boundaries
 
     return load_boundaries(boundaries_dir, districts=True)

@@ -14,10 +14,10 @@ import pytest
 import shapely
 from typer.testing import CliRunner
 
-from protestmap import boundaries as bmod
-from protestmap.boundaries import fetch_boundaries, find_boundaries_dir, load_boundaries
 from protestmap.cli import app
 from protestmap.errors import BoundariesIntegrityError, BoundariesNotFoundError
+from protestmap.spatial import boundaries as bmod
+from protestmap.spatial.boundaries import fetch_boundaries, find_boundaries_dir, load_boundaries
 
 TINY_DEPARTMENTS = """{"type": "FeatureCollection", "features": [
 {"type": "Feature", "id": "21", "properties": {"ubigeo": "21"},

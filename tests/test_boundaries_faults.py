@@ -17,10 +17,10 @@ import pytest
 from pyproj import Transformer
 from typer.testing import CliRunner
 
-from protestmap import boundaries as bmod
-from protestmap.boundaries import fetch_boundaries, load_boundaries
 from protestmap.cli import app
 from protestmap.errors import BoundariesDownloadError, BoundariesIntegrityError
+from protestmap.spatial import boundaries as bmod
+from protestmap.spatial.boundaries import fetch_boundaries, load_boundaries
 
 PUNO = [[-71, -17], [-69, -17], [-69, -14], [-71, -14], [-71, -17]]
 SAN_ROMAN = [[-71, -16], [-70, -16], [-70, -15], [-71, -15], [-71, -16]]

@@ -95,7 +95,7 @@ def test_stats_rejects_date_with_window() -> None:
 
 
 def test_stats_without_boundaries_warns_and_still_answers(monkeypatch, tmp_path: Path) -> None:
-    import protestmap.boundaries as bmod
+    import protestmap.spatial.boundaries as bmod
 
     monkeypatch.delenv("PROTESTMAP_BOUNDARIES", raising=False)
     monkeypatch.setattr(bmod, "cache_dir", lambda: tmp_path / "none")

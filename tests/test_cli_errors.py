@@ -125,8 +125,8 @@ def test_dataset_without_population_uses_the_bundled_census(
 
 
 def test_missing_population_file_is_a_clear_error(tmp_path: Path) -> None:
-    from protestmap.aggregate import load_population
     from protestmap.errors import DatasetNotFoundError
+    from protestmap.spatial.aggregate import load_population
 
     with pytest.raises(DatasetNotFoundError, match=r"population\.csv .* not found"):
         load_population(tmp_path / "population.csv")

@@ -6,8 +6,8 @@ import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon
 
 import protestmap
-from protestmap.aggregate import active_on, aggregate, daily, load_population, national_totals
-from protestmap.join import join_incidents, points_to_units, prepare_incidents
+from protestmap.spatial.aggregate import active_on, aggregate, daily, load_population, national_totals
+from protestmap.spatial.join import join_incidents, points_to_units, prepare_incidents
 
 SQUARE_A = Polygon([(0, 0), (1, 0), (1, 1), (0, 1)])
 SQUARE_B = Polygon([(1, 0), (2, 0), (2, 1), (1, 1)])
@@ -193,7 +193,7 @@ def test_stats_prints_join_mismatches(tiny_dataset, tmp_path) -> None:
 
 
 def test_mismatch_summary_names_unexplained_rows_first() -> None:
-    from protestmap.join import mismatch_summary
+    from protestmap.spatial.join import mismatch_summary
 
     rows = pd.DataFrame(
         {

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from protestmap import page as page_module
 from protestmap.cli import app
-from protestmap.join import prepare_incidents
-from protestmap.mapdata import Window, parse_window, popup_html
-from protestmap.page import page_html
-from protestmap.render import day_layers, render_date_map
-from protestmap.timeline import render_timeline_map, timeline_payload
+from protestmap.maps import page as page_module
+from protestmap.maps.content import Window, parse_window, popup_html
+from protestmap.maps.day import day_layers, render_date_map
+from protestmap.maps.page import page_html
+from protestmap.maps.timeline import render_timeline_map, timeline_payload
+from protestmap.spatial.join import prepare_incidents
 
 DAY = dt.date(2023, 1, 9)
 runner = CliRunner()
@@ -120,7 +120,7 @@ def test_timeline_payload_honours_spans(prepared) -> None:
 
 
 def test_timeline_aggregates_large_tables(prepared, monkeypatch: pytest.MonkeyPatch) -> None:
-    import protestmap.timeline as tl
+    import protestmap.maps.timeline as tl
 
     monkeypatch.setattr(tl, "AGGREGATE_ABOVE", 5)
     payload = timeline_payload(prepared)
@@ -152,7 +152,7 @@ def test_cli_render_writes_default_path(boundaries_dir: Path, tmp_path: Path, mo
 
 
 def test_cli_render_without_boundaries_warns_and_draws_markers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import protestmap.boundaries as bmod
+    import protestmap.spatial.boundaries as bmod
 
     monkeypatch.delenv("PROTESTMAP_BOUNDARIES", raising=False)
     monkeypatch.setattr(bmod, "cache_dir", lambda: tmp_path / "none")

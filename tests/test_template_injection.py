@@ -1,7 +1,7 @@
 """Text from the data is never evaluated as a template, in any field, on any kind of map.
 
 branca compiles the rendered output of every MacroElement as a new Jinja template; protestmap's
-elements put their output into the page verbatim instead (``protestmap.elements.RenderOnce``).
+elements put their output into the page verbatim instead (``protestmap.maps.elements.RenderOnce``).
 These tests put template syntax into every text field of every dataset file and of an ACLED
 import (unit names come from the packaged gazetteer, not from boundary files), and check that it is shown literally, never run, never crashes, and
 that no text of the data is ever compiled as a template.
@@ -21,13 +21,13 @@ from tests.conftest import FIXTURES
 from typer.testing import CliRunner
 
 from protestmap.cli import app
-from protestmap.elements import RenderedText
 from protestmap.errors import ProtestmapError
-from protestmap.join import prepare_incidents
-from protestmap.mapdata import Window
-from protestmap.page import page_html
-from protestmap.render import render_date_map
-from protestmap.timeline import render_timeline_map
+from protestmap.maps.content import Window
+from protestmap.maps.day import render_date_map
+from protestmap.maps.elements import RenderedText
+from protestmap.maps.page import page_html
+from protestmap.maps.timeline import render_timeline_map
+from protestmap.spatial.join import prepare_incidents
 
 DAY = dt.date(2023, 1, 10)
 PAYLOADS = [

@@ -143,7 +143,7 @@ def boundaries_fetch(
     as it was. An unreachable server, an HTTP error, a cut transfer or one slower than --timeout
     is an error too.
     """
-    from protestmap.boundaries import BASE_URL, fetch_boundaries
+    from protestmap.spatial.boundaries import BASE_URL, fetch_boundaries
 
     target = fetch_boundaries(base_url=url or BASE_URL, progress=True, timeout=timeout)
     typer.echo(f"boundaries ready in {target}")
@@ -152,7 +152,7 @@ def boundaries_fetch(
 @boundaries_app.command("info")
 def boundaries_info(boundaries: BoundariesOption = None) -> None:
     """Show which boundary files are in use, their feature counts and the attribution."""
-    from protestmap.boundaries import load_boundaries
+    from protestmap.spatial.boundaries import load_boundaries
 
     loaded = load_boundaries(boundaries, districts=True)
     typer.echo(f"source: {loaded.directory} (from {loaded.origin})")
@@ -182,8 +182,8 @@ def stats(
     dataset is summed. Rows are sorted by fatalities; a last row gives the totals, national-scope
     incidents included. Per-100,000 rates use the INEI 2017 census.
     """
-    from protestmap.aggregate import aggregate, national_totals
-    from protestmap.join import mismatch_summary, prepare_incidents
+    from protestmap.spatial.aggregate import aggregate, national_totals
+    from protestmap.spatial.join import mismatch_summary, prepare_incidents
 
     check_window(date=date, start=start, end=end)
     end = date or end
@@ -249,7 +249,7 @@ def render(
     states of emergency in force, detentions and raids, and other protests, every popup with
     its sources. Prints the path written.
     """
-    from protestmap.mapdata import parse_window
+    from protestmap.maps.content import parse_window
 
     if timeline == (date is not None):
         _err("error: give either --date D or --timeline")
@@ -259,7 +259,7 @@ def render(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--window'") from None
     if timeline:
-        from protestmap.timeline import render_timeline_file
+        from protestmap.maps.timeline import render_timeline_file
 
         check_window(start=start, end=end)
         _check_timeline_span(data, start, end)
@@ -274,7 +274,7 @@ def render(
             self_contained=self_contained,
         )
     else:
-        from protestmap.render import render_date_file
+        from protestmap.maps.day import render_date_file
 
         if start is not None or end is not None:
             raise typer.BadParameter("--from/--to go with --timeline", param_hint="'--from'/'--to'")

@@ -76,7 +76,7 @@ def import_acled(path: Path, out: Path) -> AcledImport:
 def _window(
     frame: gpd.GeoDataFrame, date: dt.date | None, start: dt.date | None, end: dt.date | None
 ) -> gpd.GeoDataFrame:
-    from protestmap.aggregate import active_on, within
+    from protestmap.spatial.aggregate import active_on, within
 
     if date is not None:
         return active_on(frame, date)

@@ -10,10 +10,10 @@ import pytest
 from tests.conftest import FIXTURES
 from tests.test_render import expected_counts
 
-from protestmap.join import prepare_incidents
-from protestmap.page import page_html, write_atomic
-from protestmap.render import render_date_map
-from protestmap.timeline import render_timeline_map
+from protestmap.maps.day import render_date_map
+from protestmap.maps.page import page_html, write_atomic
+from protestmap.maps.timeline import render_timeline_map
+from protestmap.spatial.join import prepare_incidents
 
 pytestmark = pytest.mark.browser
 DAY = dt.date(2023, 1, 9)
@@ -201,7 +201,7 @@ def test_untrusted_text_never_executes(
 def test_aggregated_timeline_works_in_the_browser(
     visit, prepared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import protestmap.timeline as tl
+    import protestmap.maps.timeline as tl
 
     monkeypatch.setattr(tl, "AGGREGATE_ABOVE", 5)
     path = write_atomic(

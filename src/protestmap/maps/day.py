@@ -3,7 +3,7 @@
 Layers: deaths to date as choropleths (absolute and per 100,000), death markers sized by
 fatalities (the day's own emphasised), blockades and strikes active on the day, curfews and states
 of emergency in force, detentions and raids, and other protests. All text is escaped in
-:mod:`protestmap.mapdata`; this module only places it.
+:mod:`protestmap.maps.content`; this module only places it.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from protestmap.elements import GeoJsonLayer
-from protestmap.mapdata import (
+from protestmap.maps.content import (
     LAYERS,
     Window,
     layer_of,
@@ -26,14 +25,15 @@ from protestmap.mapdata import (
     present,
     tooltip_text,
 )
-from protestmap.page import bind_text, finish_map, layer_registry, new_map
+from protestmap.maps.elements import GeoJsonLayer
+from protestmap.maps.page import bind_text, finish_map, layer_registry, new_map
 
 if TYPE_CHECKING:
     import folium
     import geopandas as gpd
     import pandas as pd
 
-    from protestmap.join import Prepared
+    from protestmap.spatial.join import Prepared
 
 __all__ = ["day_layers", "render_date_file", "render_date_map"]
 
@@ -55,7 +55,7 @@ def day_layers(joined: pd.DataFrame, day: dt.date, window: Window) -> dict[str, 
     dict
         Layer key -> incidents (national-scope rows included; they have no point).
     """
-    from protestmap.aggregate import active_on, within
+    from protestmap.spatial.aggregate import active_on, within
 
     stamp = _timestamp(day)
     start = window.start(day)
@@ -159,7 +159,7 @@ def _span_polygons(units: dict[str, gpd.GeoDataFrame], rows: pd.DataFrame, colou
 
 
 def _title(joined: pd.DataFrame, frames: dict[str, pd.DataFrame], day: dt.date, window: Window) -> str:
-    from protestmap.aggregate import national_totals
+    from protestmap.spatial.aggregate import national_totals
 
     stamp = _timestamp(day)
     today = national_totals(joined, start=stamp, end=stamp)
@@ -195,7 +195,7 @@ def render_date_map(
     Parameters
     ----------
     prepared
-        Joined incidents with sources (see :func:`protestmap.join.prepare_incidents`).
+        Joined incidents with sources (see :func:`protestmap.spatial.join.prepare_incidents`).
     day
         The day shown.
     level
@@ -214,7 +214,7 @@ def render_date_map(
     import folium
     import pandas as pd
 
-    from protestmap.aggregate import aggregate
+    from protestmap.spatial.aggregate import aggregate
 
     window = window or Window()
     joined = prepared.joined
@@ -274,8 +274,8 @@ def render_date_file(
     tuple
         The file written, a warning (empty when boundaries were found) and the incidents not drawn.
     """
-    from protestmap.join import prepare_incidents
-    from protestmap.page import save_map
+    from protestmap.maps.page import save_map
+    from protestmap.spatial.join import prepare_incidents
 
     prepared = prepare_incidents(data, boundaries_dir=boundaries_dir)
     fmap = render_date_map(prepared, day, level=level, window=window, self_contained=self_contained)

@@ -15,7 +15,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from protestmap.mapdata import (
+from protestmap.maps.content import (
     LAYERS,
     Window,
     layer_of,
@@ -25,13 +25,13 @@ from protestmap.mapdata import (
     present,
     tooltip_text,
 )
-from protestmap.page import finish_map, new_map
+from protestmap.maps.page import finish_map, new_map
 
 if TYPE_CHECKING:
     import folium
     import pandas as pd
 
-    from protestmap.join import Prepared
+    from protestmap.spatial.join import Prepared
 
 __all__ = ["AGGREGATE_ABOVE", "render_timeline_file", "render_timeline_map", "timeline_payload"]
 
@@ -120,7 +120,7 @@ def period_rows(
     """Return the incidents that overlap the period, and the period's first and last day."""
     import pandas as pd
 
-    from protestmap.aggregate import within
+    from protestmap.spatial.aggregate import within
 
     first = start or joined["event_date"].min().date()
     last = end or max(joined["event_date"].max(), joined["end_date"].max()).date()
@@ -227,7 +227,7 @@ def render_timeline_map(
     """Build the timeline page: day slider, play/pause, cumulative or moving window."""
     import folium
 
-    from protestmap.elements import PageBlock, TimelineController
+    from protestmap.maps.elements import PageBlock, TimelineController
 
     payload = timeline_payload(prepared, start=start, end=end, level=level)
     window = window or Window()
@@ -260,8 +260,8 @@ def render_timeline_file(
     self_contained: bool = False,
 ) -> tuple[Path, str, pd.DataFrame]:
     """Render the timeline to an HTML file, atomically; return the path, any warning and the rows not drawn."""
-    from protestmap.join import prepare_incidents
-    from protestmap.page import save_map
+    from protestmap.maps.page import save_map
+    from protestmap.spatial.join import prepare_incidents
 
     prepared = prepare_incidents(data, boundaries_dir=boundaries_dir)
     fmap = render_timeline_map(

@@ -78,7 +78,7 @@ def _population_candidates() -> list[Path]:
     packaged = resources.files("protestmap").joinpath("data")
     if isinstance(packaged, Path):
         found.append(packaged / "population.csv")
-    found.append(Path(__file__).resolve().parents[2] / "data" / "population.csv")
+    found.append(Path(__file__).resolve().parents[3] / "data" / "population.csv")
     return found
 
 
@@ -119,7 +119,7 @@ def aggregate(
     ----------
     joined
         Incidents with ``department_code`` and ``province_code`` (see
-        :func:`protestmap.join.join_incidents`).
+        :func:`protestmap.spatial.join.join_incidents`).
     by
         ``department`` or ``province``.
     start, end

@@ -237,7 +237,7 @@ class TimelineController(RenderOnce):
     Parameters
     ----------
     payload
-        What the page needs (see :func:`protestmap.timeline.timeline_payload`).
+        What the page needs (see :func:`protestmap.maps.timeline.timeline_payload`).
     groups
         Layer key -> folium layer group.
     control
@@ -260,5 +260,5 @@ protestmapStartTimeline({{ this._parent.get_name() }}, {{ this.payload|tojson }}
         self.payload = payload
         self.groups = groups
         self.control = control
-        source = resources.files("protestmap").joinpath("_data", "timeline.js").read_text(encoding="utf-8")
+        source = resources.files("protestmap.maps").joinpath("assets", "timeline.js").read_text(encoding="utf-8")
         self.source = source.replace("</script", "<\\/script")

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from protestmap.boundaries import Boundaries
+    from protestmap.spatial.boundaries import Boundaries
 
 __all__ = [
     "COAST_TOLERANCE_KM",
@@ -226,10 +226,10 @@ def prepare_incidents(
     Prepared
         The joined table and the problems met.
     """
-    from protestmap.boundaries import load_boundaries
     from protestmap.dataset.load import load_dataset
     from protestmap.errors import BoundariesNotFoundError
     from protestmap.places.table import geocode_incidents
+    from protestmap.spatial.boundaries import load_boundaries
 
     incidents, sources, figures = load_dataset(data)
     geocoded = geocode_incidents(incidents)

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from protestmap._io import write_atomic
-from protestmap.elements import AREA_PANE, Attribution, BindText, GeoJsonLayer, LayerRegistry, PageBlock
 from protestmap.errors import RenderError
-from protestmap.mapdata import LAYERS, Window
+from protestmap.maps.content import LAYERS, Window
+from protestmap.maps.elements import AREA_PANE, Attribution, BindText, GeoJsonLayer, LayerRegistry, PageBlock
 
 if TYPE_CHECKING:
     import folium
 
-    from protestmap.boundaries import Boundaries
+    from protestmap.spatial.boundaries import Boundaries
 
 __all__ = [
     "bind_text",
@@ -108,7 +108,7 @@ def finish_map(
     """
     import folium
 
-    from protestmap.boundaries import ATTRIBUTION
+    from protestmap.spatial.boundaries import ATTRIBUTION
 
     note = f"<div style='color:#a00'>{html.escape(warning)}</div>" if warning else ""
     if missing:

@@ -1,0 +1,1 @@
+"""Maps: what they show, folium elements, the page, the day map and the timeline."""

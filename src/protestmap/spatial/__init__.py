@@ -1,0 +1,1 @@
+"""Spatial stage: INEI boundaries, the join of incidents to units, and aggregation."""
