@@ -231,7 +231,8 @@ def test_every_bundled_place_matches_its_stated_department_and_province() -> Non
         names = [n if isinstance(n, str) else "" for n in (row["admin1"], row["admin2"], row["admin3"])]
         depth = max(i for i, n in enumerate(names) if n)
         query = f"{('departamento de', 'provincia de', 'distrito de')[depth]} {names[depth]}"
-        hints = [n for n in names[:depth][::-1] if n]
+        levels = ("departamento de", "provincia de", "distrito de")
+        hints = [f"{levels[d]} {names[d]}" for d in range(depth - 1, -1, -1) if names[d]]
         raw = PeruGazetteer().geocode(", ".join([query, *hints])).raw
         assert raw["status"] == "ok", (row["event_id"], raw["candidates"])
         assert raw["ubigeo"] == row["ubigeo"], row["event_id"]

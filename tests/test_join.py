@@ -48,7 +48,7 @@ def test_join_without_boundaries_uses_stated_codes() -> None:
     geocoded = protestmap.geocode_incidents(protestmap.load_incidents()).incidents
     result = join_incidents(geocoded, None)
     methods = result.incidents["join_method"].value_counts().to_dict()
-    assert methods == {"code": len(geocoded) - 10, "national": 10}
+    assert methods == {"code": len(geocoded) - 23, "national": 23}  # 10 national facts + 13 national blockade counts
     assert result.mismatches.empty
 
 
@@ -86,10 +86,10 @@ def test_hand_computed_department_totals(joined: pd.DataFrame) -> None:
     to_10_jan = aggregate(joined, by="department", end="2023-01-10").set_index("ubigeo")
     assert to_10_jan.loc["21", "fatalities"] == 19  # Juliaca 17 + police officer 1 + Chucuito 1
     assert to_10_jan.loc["05", "fatalities"] == 10  # Ayacucho, 15 Dec
-    assert to_10_jan.loc["03", "fatalities"] == 6  # Andahuaylas 2 + 2, Chincheros 2
+    assert to_10_jan.loc["03", "fatalities"] == 6  # Andahuaylas 3 + 2, Chincheros 1 (second death withdrawn)
     assert to_10_jan.loc["08", "fatalities"] == 3  # blockade-related, 14-16 Dec
     whole = aggregate(joined, by="department").set_index("ubigeo")
-    assert whole.loc["08", "fatalities"] == 4  # + Cusco, 11 Jan
+    assert whole.loc["08", "fatalities"] == 6  # + Cusco 11 Jan (2: one died on 21 Mar), Oropesa 24 Jan
     assert whole.loc["21", "fatalities"] == 9 + 19  # + Macusani 2, Ilave 1, Ilave river 6
     assert whole.loc["21", "fatalities_per_100k"] == pytest.approx(28 * 100_000 / 1_172_697, abs=0.01)
     assert pd.isna(whole.loc["08", "injured"]) is False

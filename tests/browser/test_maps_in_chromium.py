@@ -92,14 +92,18 @@ def test_timeline_slider_changes_what_is_shown(visit, timeline_page: Path, prepa
     assert first["deaths"] == 0 and sum(first.values()) >= 1
 
 
-def test_timeline_modes_and_play(visit, timeline_page: Path) -> None:
+def test_timeline_modes_and_play(visit, timeline_page: Path, prepared) -> None:
     page = visit(timeline_page).page
     index = page.evaluate("window.protestmapTimeline.days.indexOf('2023-01-20')")
     page.evaluate(f"window.protestmapTimeline.setDay({index})")
     cumulative = page.evaluate(COUNT_MARKERS)["deaths"]
     page.select_option("#pm-mode", "1")
     single_day = page.evaluate(COUNT_MARKERS)["deaths"]
-    assert single_day == 1 < cumulative  # only Ilave died on 20 January
+    joined = prepared.joined
+    died_that_day = (
+        (joined["event_date"] == "2023-01-20") & (joined["fatalities"].fillna(0) > 0) & joined.geometry.notna()
+    )
+    assert single_day == int(died_that_day.sum()) < cumulative  # Ilave, and the Chao death dated to that day
     page.evaluate("window.protestmapTimeline.setDay(0)")
     page.click("#pm-play")
     page.wait_for_timeout(1200)

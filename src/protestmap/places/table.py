@@ -63,10 +63,12 @@ def _blank(value: Any) -> bool:
 def _query(row: pd.Series) -> tuple[str, list[str]]:
     """Build the name to look up and its hints, deepest administrative level first."""
     names = [row[c] for c in _ADMIN]
-    for depth, level in ((2, "distrito de"), (1, "provincia de"), (0, "departamento de")):
+    levels = ("departamento de", "provincia de", "distrito de")
+    for depth in (2, 1, 0):
         if not _blank(names[depth]):
-            hints = [str(n) for n in names[:depth][::-1] if not _blank(n)]
-            return f"{level} {names[depth]}", hints
+            # Hints carry their level: "Lima" as a province is not "Lima" as a department.
+            hints = [f"{levels[d]} {names[d]}" for d in range(depth - 1, -1, -1) if not _blank(names[d])]
+            return f"{levels[depth]} {names[depth]}", hints
     return str(row["location"]), []
 
 
