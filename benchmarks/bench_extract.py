@@ -12,7 +12,7 @@ import itertools
 import time
 from pathlib import Path
 
-from protestmap.extract import extract_text
+from protestmap.text.extract import extract_text
 
 # Clauses written for this benchmark: cues, counts, dates and places of several departments, joined
 # without full stops or line breaks, so that the whole text is one "sentence" to a naive splitter.

@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 
 import protestmap
 from protestmap._io import LOCK_NAME, locked
-from protestmap.cli import app
+from protestmap.cli.app import app
 
 TEXTS = Path(__file__).parent / "texts"
 runner = CliRunner()
-RUN_CLI = "from protestmap.cli import main; main()"
+RUN_CLI = "from protestmap.cli.app import main; main()"
 
 
 def apply(article: str, dataset: Path) -> str:

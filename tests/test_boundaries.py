@@ -14,7 +14,7 @@ import pytest
 import shapely
 from typer.testing import CliRunner
 
-from protestmap.cli import app
+from protestmap.cli.app import app
 from protestmap.errors import BoundariesIntegrityError, BoundariesNotFoundError
 from protestmap.spatial import boundaries as bmod
 from protestmap.spatial.boundaries import fetch_boundaries, find_boundaries_dir, load_boundaries

@@ -17,7 +17,7 @@ import pytest
 from pyproj import Transformer
 from typer.testing import CliRunner
 
-from protestmap.cli import app
+from protestmap.cli.app import app
 from protestmap.errors import BoundariesDownloadError, BoundariesIntegrityError
 from protestmap.spatial import boundaries as bmod
 from protestmap.spatial.boundaries import fetch_boundaries, load_boundaries

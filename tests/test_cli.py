@@ -6,7 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from protestmap.cli import app
+from protestmap.cli.app import app
 
 runner = CliRunner()
 
@@ -43,7 +43,7 @@ def test_help_lists_commands() -> None:
 
 def test_help_does_not_import_heavy_modules() -> None:
     code = (
-        "import sys; from protestmap.cli import app; from typer.testing import CliRunner; "
+        "import sys; from protestmap.cli.app import app; from typer.testing import CliRunner; "
         "CliRunner().invoke(app, ['--help']); "
         "heavy = [m for m in ('geopandas', 'folium', 'shapely', 'pandas', 'geopy', 'rapidfuzz') if m in sys.modules]; "
         "print(heavy); sys.exit(1 if heavy else 0)"

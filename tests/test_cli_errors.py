@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from protestmap.cli import app
+from protestmap.cli.app import app
 
 runner = CliRunner()
 ACLED = Path(__file__).parent / "fixtures" / "acled" / "current.csv"

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import protestmap
-from protestmap.cli import app
+from protestmap.cli.app import app
 from protestmap.errors import ArticleReadError, ProtestmapError
-from protestmap.extract import eval_class, extract_text, read_article
-from protestmap.extract_eval import candidate_rows, evaluate, load_truth
-from protestmap.textscan import MAX_SENTENCE, find_dates, publication_date, sentences
+from protestmap.text.evaluate import candidate_rows, evaluate, load_truth
+from protestmap.text.extract import eval_class, extract_text, read_article
+from protestmap.text.scan import MAX_SENTENCE, find_dates, publication_date, sentences
 
 TEXTS = Path(__file__).parent / "texts"
 TRUTH = Path(__file__).parent / "truth" / "seeds.csv"

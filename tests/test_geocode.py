@@ -9,7 +9,7 @@ from geopy.location import Location
 from typer.testing import CliRunner
 
 import protestmap
-from protestmap.cli import app
+from protestmap.cli.app import app
 from protestmap.errors import PlaceNotFoundError
 from protestmap.places.gazetteer import load_gazetteer, normalize
 from protestmap.places.geocoder import PeruGazetteer, resolve

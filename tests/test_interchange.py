@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 import protestmap
-from protestmap.acled import ACLED_COLUMNS
-from protestmap.cli import app
+from protestmap.cli.app import app
+from protestmap.interchange.acled import ACLED_COLUMNS
 
 ACLED = Path(__file__).parent / "fixtures" / "acled"
 runner = CliRunner()

@@ -162,7 +162,7 @@ def test_stats_prints_join_mismatches(tiny_dataset, tmp_path) -> None:
 
     from typer.testing import CliRunner
 
-    from protestmap.cli import app
+    from protestmap.cli.app import app
 
     folder = tmp_path / "b"
     folder.mkdir()

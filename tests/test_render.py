@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from protestmap.cli import app
+from protestmap.cli.app import app
 from protestmap.maps import page as page_module
 from protestmap.maps.content import Window, parse_window, popup_html
 from protestmap.maps.day import day_layers, render_date_map

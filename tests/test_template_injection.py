@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import FIXTURES
 from typer.testing import CliRunner
 
-from protestmap.cli import app
+from protestmap.cli.app import app
 from protestmap.errors import ProtestmapError
 from protestmap.maps.content import Window
 from protestmap.maps.day import render_date_map

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from protestmap.cli import app
+from protestmap.cli.app import app
 from protestmap.dataset import schema
 from protestmap.errors import InvalidValueError
-from protestmap.interchange import export_incidents
+from protestmap.interchange.export import export_incidents
 
 ACLED = Path(__file__).parent / "fixtures" / "acled"
 ROW = ",Outlet A,National,Invented test row.,5,,1673300000"
@@ -124,16 +124,16 @@ def test_acled_whole_float_fatalities_are_imported(tmp_path: Path) -> None:
 
 
 def test_acled_export_neutralises_formulas(tiny_dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import protestmap.acled
+    import protestmap.interchange.acled
 
-    original = protestmap.acled.to_acled_rows
+    original = protestmap.interchange.acled.to_acled_rows
 
     def hostile(incidents: object, sources: object) -> list[dict[str, object]]:
         rows = original(incidents, sources)
         rows[0].update(notes='=HYPERLINK("http://x")', actor1="@cmd", source="a\x1bb")
         return rows
 
-    monkeypatch.setattr(protestmap.acled, "to_acled_rows", hostile)
+    monkeypatch.setattr(protestmap.interchange.acled, "to_acled_rows", hostile)
     path, count = export_incidents("acled", tmp_path / "acled.csv", data=tiny_dataset)
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert count == len(table) == 3

@@ -1,6 +1,6 @@
-"""Word lists and patterns that :mod:`protestmap.extract` reads news text with (English and Spanish).
+"""Word lists and patterns that :mod:`protestmap.text.extract` reads news text with (English and Spanish).
 
-Patterns apply to accent-folded, lower-case text (see :func:`protestmap.textscan.fold`), except
+Patterns apply to accent-folded, lower-case text (see :func:`protestmap.text.scan.fold`), except
 ``NAME``, which finds capitalised place-name candidates in the original text.
 """
 

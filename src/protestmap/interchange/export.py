@@ -15,7 +15,7 @@ from protestmap.errors import InvalidIncidentError, ProtestmapError
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from protestmap.acled import AcledImport
+    from protestmap.interchange.acled import AcledImport
 
 __all__ = ["FORMATS", "export_incidents", "import_acled"]
 
@@ -43,11 +43,11 @@ def import_acled(path: Path, out: Path) -> AcledImport:
     InvalidIncidentError
         With every row-level problem; nothing is written then.
     """
-    from protestmap.acled import read_acled
     from protestmap.dataset._csv import Problem
     from protestmap.dataset.schema import FIGURE_COLUMNS, INCIDENT_COLUMNS, SOURCE_COLUMNS
     from protestmap.dataset.validate import validate_dataset
-    from protestmap.extract_eval import rows_to_csv
+    from protestmap.interchange.acled import read_acled
+    from protestmap.text.evaluate import rows_to_csv
 
     if out.exists() and any(out.iterdir()):
         raise InvalidIncidentError([Problem(str(out), 0, "-", "output directory exists and is not empty")])
@@ -130,9 +130,9 @@ def export_incidents(
     tmp = Path(tmp_name)
     try:
         if fmt == "acled":
-            from protestmap.acled import ACLED_COLUMNS, to_acled_rows
             from protestmap.dataset.schema import neutralise
-            from protestmap.extract_eval import rows_to_csv
+            from protestmap.interchange.acled import ACLED_COLUMNS, to_acled_rows
+            from protestmap.text.evaluate import rows_to_csv
 
             rows = [{k: neutralise(v) for k, v in row.items()} for row in to_acled_rows(chosen, load_sources(data))]
             tmp.write_text(rows_to_csv(rows, ACLED_COLUMNS), encoding="utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from protestmap.dataset.schema import INCIDENT_COLUMNS
-from protestmap.extract import Candidate, Extraction, eval_class
+from protestmap.text.extract import Candidate, Extraction, eval_class
 
 __all__ = ["Score", "candidate_rows", "evaluate", "load_truth", "propose_into"]
 

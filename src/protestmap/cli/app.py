@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from protestmap._cli_support import Group, check_window, out_file, parse_day, register_interchange
-from protestmap._output import Format, Level, render_rows
+from protestmap.cli.output import Format, Level, render_rows
+from protestmap.cli.support import Group, check_window, out_file, parse_day, register_interchange
 
 app = typer.Typer(
     name="protestmap",
@@ -347,8 +347,8 @@ def extract(
     --published); running totals are not reported as new incidents.
     """
     from protestmap.errors import ArticleReadError
-    from protestmap.extract import extract_text, read_article
-    from protestmap.extract_eval import CANDIDATE_COLUMNS, candidate_rows
+    from protestmap.text.evaluate import CANDIDATE_COLUMNS, candidate_rows
+    from protestmap.text.extract import extract_text, read_article
 
     if lang not in {"auto", "en", "es"}:
         _err("error: --lang must be auto, en or es")
@@ -367,7 +367,7 @@ def extract(
             _err(f"note: {path}: {article.fallback}")
         extractions.append(extract_text(article.text, source=path.name, published=published, language=lang))
     if evaluate_truth is not None:
-        from protestmap.extract_eval import evaluate, load_truth
+        from protestmap.text.evaluate import evaluate, load_truth
 
         typer.echo(evaluate(extractions, load_truth(evaluate_truth), min_confidence=min_confidence).report(), nl=False)
         return
@@ -382,7 +382,7 @@ def extract(
 def _propose(extractions: list, into: Path, *, apply: bool, min_confidence: float) -> None:
     from protestmap._io import write_atomic
     from protestmap.dataset.load import load_incidents
-    from protestmap.extract_eval import CANDIDATE_COLUMNS, apply_proposals, propose_into, rows_to_csv
+    from protestmap.text.evaluate import CANDIDATE_COLUMNS, apply_proposals, propose_into, rows_to_csv
 
     proposals = propose_into(extractions, load_incidents(into), min_confidence=min_confidence)
     fresh = sum(p["status"] == "new" for p in proposals)

@@ -153,7 +153,7 @@ def import_acled_command(
     file gives a FILE:ROW:COLUMN report and nothing is written.
     """
     from protestmap.errors import InvalidIncidentError
-    from protestmap.interchange import import_acled
+    from protestmap.interchange.export import import_acled
 
     if not file.is_file():
         _err(f"error: no such file: {file}")
@@ -181,7 +181,7 @@ def export_command(
     data: DataOption = None,
 ) -> None:
     """Export the geocoded incidents as ACLED CSV, GeoJSON, GeoPackage or GeoParquet."""
-    from protestmap.interchange import FORMATS, export_incidents
+    from protestmap.interchange.export import FORMATS, export_incidents
 
     if fmt not in FORMATS:
         _err(f"error: --format must be one of {', '.join(FORMATS)}")

@@ -16,11 +16,11 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from protestmap import _lexicon as lex
 from protestmap.errors import ArticleReadError
 from protestmap.places.gazetteer import Entry, Gazetteer, load_gazetteer, normalize
 from protestmap.places.geocoder import resolve
-from protestmap.textscan import (
+from protestmap.text import lexicon as lex
+from protestmap.text.scan import (
     Sentence,
     detect_language,
     find_dates,

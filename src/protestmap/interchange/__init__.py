@@ -1,0 +1,1 @@
+"""Side door: ACLED import and export, GeoJSON, GeoPackage and GeoParquet."""

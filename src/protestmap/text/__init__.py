@@ -1,0 +1,1 @@
+"""Side door: candidate incidents read from news article text, and their evaluation."""
