@@ -1,4 +1,4 @@
-"""Exceptions raised by protestmap.
+"""Exceptions raised by protestmap, and the :class:`Problem` records they carry.
 
 Every error derives from :class:`ProtestmapError` and also from the closest builtin, so callers can
 catch either ``ProtestmapError`` or, say, ``ValueError``.
@@ -7,10 +7,32 @@ catch either ``ProtestmapError`` or, say, ``ValueError``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-if TYPE_CHECKING:
-    from protestmap.dataset.validate import Problem
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One defect in a data file.
+
+    Attributes
+    ----------
+    file
+        The file's name as given.
+    row
+        The 1-based line on which the record starts (the header is line 1; 0 for the whole file).
+    column
+        The column concerned, or ``-`` when the problem is the record or the file as a whole.
+    reason
+        What is wrong, in words a researcher can act on.
+    """
+
+    file: str
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}:{self.column}: {self.reason}"
 
 
 class ProtestmapError(Exception):

@@ -382,7 +382,8 @@ def extract(
 def _propose(extractions: list, into: Path, *, apply: bool, min_confidence: float) -> None:
     from protestmap._io import write_atomic
     from protestmap.dataset.load import load_incidents
-    from protestmap.text.evaluate import CANDIDATE_COLUMNS, apply_proposals, propose_into, rows_to_csv
+    from protestmap.dataset.write import rows_to_csv
+    from protestmap.text.evaluate import CANDIDATE_COLUMNS, apply_proposals, propose_into
 
     proposals = propose_into(extractions, load_incidents(into), min_confidence=min_confidence)
     fresh = sum(p["status"] == "new" for p in proposals)

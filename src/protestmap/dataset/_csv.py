@@ -10,34 +10,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from protestmap.errors import Problem
+
 _BOM = b"\xef\xbb\xbf"
 _OTHER_DELIMITERS = (";", "\t", "|")
 _UNDECODED = re.compile("[\udc80-\udcff]")
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One defect in a data file.
-
-    Attributes
-    ----------
-    file
-        The file's name as given.
-    row
-        The 1-based line on which the record starts (the header is line 1; 0 for the whole file).
-    column
-        The column concerned, or ``-`` when the problem is the record or the file as a whole.
-    reason
-        What is wrong, in words a researcher can act on.
-    """
-
-    file: str
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.row}:{self.column}: {self.reason}"
 
 
 @dataclass

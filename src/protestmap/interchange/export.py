@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from protestmap._io import permitted, publish
 from protestmap.errors import InvalidIncidentError, ProtestmapError
 
 if TYPE_CHECKING:
@@ -43,33 +41,19 @@ def import_acled(path: Path, out: Path) -> AcledImport:
     InvalidIncidentError
         With every row-level problem; nothing is written then.
     """
-    from protestmap.dataset._csv import Problem
-    from protestmap.dataset.schema import FIGURE_COLUMNS, INCIDENT_COLUMNS, SOURCE_COLUMNS
-    from protestmap.dataset.validate import validate_dataset
+    from protestmap.dataset.schema import FIGURE_COLUMNS, FILES, INCIDENT_COLUMNS, SOURCE_COLUMNS
+    from protestmap.dataset.write import rows_to_csv, write_new_dataset
     from protestmap.interchange.acled import read_acled
-    from protestmap.text.evaluate import rows_to_csv
 
-    if out.exists() and any(out.iterdir()):
-        raise InvalidIncidentError([Problem(str(out), 0, "-", "output directory exists and is not empty")])
     result = read_acled(path)
     if result.problems:
         raise InvalidIncidentError(result.problems)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".acled-", dir=out.parent))
-    try:
-        (staging / "incidents.csv").write_text(rows_to_csv(result.incidents, INCIDENT_COLUMNS), encoding="utf-8")
-        (staging / "sources.csv").write_text(rows_to_csv(result.sources, SOURCE_COLUMNS), encoding="utf-8")
-        (staging / "source_figures.csv").write_text(",".join(FIGURE_COLUMNS) + "\n", encoding="utf-8")
-        report = validate_dataset(staging)
-        if not report.ok:
-            raise InvalidIncidentError(report.problems)
-        staging.chmod(permitted(0o777))
-        if out.exists():
-            out.rmdir()
-        os.replace(staging, out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+    files = {
+        FILES["incidents"]: rows_to_csv(result.incidents, INCIDENT_COLUMNS),
+        FILES["sources"]: rows_to_csv(result.sources, SOURCE_COLUMNS),
+        FILES["figures"]: rows_to_csv([], FIGURE_COLUMNS),
+    }
+    write_new_dataset(out, files)
     return result
 
 
@@ -96,6 +80,36 @@ def _for_gis(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
+def _write_acled(frame: gpd.GeoDataFrame, path: Path, data: str | os.PathLike[str] | None) -> None:
+    from protestmap.dataset.load import load_sources
+    from protestmap.dataset.schema import neutralise
+    from protestmap.dataset.write import rows_to_csv
+    from protestmap.interchange.acled import ACLED_COLUMNS, to_acled_rows
+
+    rows = [{k: neutralise(v) for k, v in row.items()} for row in to_acled_rows(frame, load_sources(data))]
+    path.write_text(rows_to_csv(rows, ACLED_COLUMNS), encoding="utf-8")
+
+
+def _write_parquet(frame: gpd.GeoDataFrame, path: Path, data: object) -> None:
+    _for_gis(frame).to_parquet(path)
+
+
+def _write_with_gdal(driver: str, layer: str | None) -> Callable[[gpd.GeoDataFrame, Path, object], None]:
+    def write(frame: gpd.GeoDataFrame, path: Path, data: object) -> None:
+        _for_gis(frame).to_file(path, driver=driver, engine="pyogrio", layer=layer)
+
+    return write
+
+
+#: Format -> how to write it, as geopandas picks a driver by name (dispatch, not an if-chain).
+_WRITERS: dict[str, Callable[[gpd.GeoDataFrame, Path, Any], None]] = {
+    "acled": _write_acled,
+    "geojson": _write_with_gdal("GeoJSON", None),
+    "gpkg": _write_with_gdal("GPKG", "incidents"),
+    "parquet": _write_parquet,
+}
+
+
 def export_incidents(
     fmt: str,
     out: Path,
@@ -116,7 +130,8 @@ def export_incidents(
     tuple
         The file written and the number of incidents in it.
     """
-    from protestmap.dataset.load import load_incidents, load_sources
+    from protestmap._io import atomic_path
+    from protestmap.dataset.load import load_incidents
     from protestmap.places.table import geocode_incidents
 
     if fmt not in FORMATS:
@@ -124,25 +139,8 @@ def export_incidents(
         raise ProtestmapError(message)
     incidents = geocode_incidents(load_incidents(data)).incidents.drop(columns="geocode_status")
     chosen = _window(incidents, date, start, end)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=FORMATS[fmt])
-    os.close(handle)
-    tmp = Path(tmp_name)
-    try:
-        if fmt == "acled":
-            from protestmap.dataset.schema import neutralise
-            from protestmap.interchange.acled import ACLED_COLUMNS, to_acled_rows
-            from protestmap.text.evaluate import rows_to_csv
-
-            rows = [{k: neutralise(v) for k, v in row.items()} for row in to_acled_rows(chosen, load_sources(data))]
-            tmp.write_text(rows_to_csv(rows, ACLED_COLUMNS), encoding="utf-8")
-        elif fmt == "parquet":
-            _for_gis(chosen).to_parquet(tmp)
-        else:
-            tmp.unlink()
-            driver = {"geojson": "GeoJSON", "gpkg": "GPKG"}[fmt]
-            _for_gis(chosen).to_file(tmp, driver=driver, engine="pyogrio", layer="incidents" if fmt == "gpkg" else None)
-        publish(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    suffix, write = FORMATS[fmt], _WRITERS[fmt]
+    with atomic_path(out, suffix=suffix) as tmp:
+        tmp.unlink()  # GDAL refuses to overwrite; the other writers recreate it
+        write(chosen, tmp, data)
     return out, len(chosen)

@@ -186,31 +186,6 @@ def _existing(row: dict[str, Any], table: Any) -> str | None:
     return None
 
 
-def rows_to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str], *, newline: str = "\n") -> str:
-    """Write rows as CSV text, each record ending with ``newline``."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator=newline)
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
-def _newline(text: str) -> str:
-    """Return the line ending of a CSV text (that of its header line): CRLF, else LF."""
-    end = text.find("\n")
-    return "\r\n" if end > 0 and text[end - 1] == "\r" else "\n"
-
-
-def _append(text: str, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
-    """Append rows to CSV text in its own line endings, ending an unterminated last line first."""
-    if not rows:
-        return text
-    newline = _newline(text)
-    if text and not text.endswith(("\n", "\r")):
-        text += newline
-    return text + rows_to_csv(rows, columns, newline=newline).split(newline, 1)[1]
-
-
 def _source_row(source_id: str, row: dict[str, Any]) -> dict[str, Any]:
     name = Path(row["source_file"]).name
     return {
@@ -262,27 +237,6 @@ def _new_rows(
     return incident_rows, source_rows
 
 
-def _validated(paths: dict[str, Path], texts: dict[str, str]) -> None:
-    """Validate the changed dataset in a private staging folder beside it; raise if invalid."""
-    import shutil
-    import tempfile
-
-    from protestmap._io import TMP_PREFIX
-    from protestmap.dataset.validate import validate_dataset
-    from protestmap.errors import InvalidIncidentError
-
-    staged = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}staging-", dir=paths["incidents"].parent))
-    try:
-        for role, path in paths.items():
-            data = texts[role].encode("utf-8") if role in texts else path.read_bytes()
-            (staged / path.name).write_bytes(data)
-        report = validate_dataset(staged / paths["incidents"].name)
-        if not report.ok:
-            raise InvalidIncidentError(report.problems)
-    finally:
-        shutil.rmtree(staged, ignore_errors=True)
-
-
 def apply_proposals(proposals: list[dict[str, Any]], dataset: Path) -> int:
     """Append the ``new`` proposals to a dataset as incident rows, with one source per article.
 
@@ -298,10 +252,11 @@ def apply_proposals(proposals: list[dict[str, Any]], dataset: Path) -> int:
     int
         How many incidents were added.
     """
-    from protestmap._io import locked, write_atomic
+    from protestmap._io import locked
     from protestmap.dataset.load import load_incidents
     from protestmap.dataset.schema import SOURCE_COLUMNS
     from protestmap.dataset.validate import dataset_paths
+    from protestmap.dataset.write import append_rows, replace_files
 
     paths = dataset_paths(dataset)
     with locked(paths["incidents"].parent):
@@ -312,9 +267,7 @@ def apply_proposals(proposals: list[dict[str, Any]], dataset: Path) -> int:
         incident_rows, source_rows = _new_rows(new, set(table["event_id"].astype(str)), sources)
         if not incident_rows:
             return 0
-        texts["incidents"] = _append(texts["incidents"], incident_rows, INCIDENT_COLUMNS)
-        texts["sources"] = _append(texts["sources"], source_rows, SOURCE_COLUMNS)
-        _validated(paths, texts)
-        write_atomic(texts["sources"], paths["sources"])
-        write_atomic(texts["incidents"], paths["incidents"])
+        texts["incidents"] = append_rows(texts["incidents"], incident_rows, INCIDENT_COLUMNS)
+        texts["sources"] = append_rows(texts["sources"], source_rows, SOURCE_COLUMNS)
+        replace_files(paths, {"sources": texts["sources"], "incidents": texts["incidents"]})
     return len(incident_rows)
