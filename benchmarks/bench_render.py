@@ -22,7 +22,7 @@ import pandas as pd
 from protestmap.maps.day import render_date_map
 from protestmap.maps.page import page_html, write_atomic
 from protestmap.maps.timeline import render_timeline_map
-from protestmap.spatial.join import prepare_incidents
+from protestmap.pipeline import prepare as prepare_incidents
 
 TYPES = ["march", "blockade", "strike", "detention", "clash", "attack_on_protesters"]
 

@@ -31,7 +31,7 @@ import pandas as pd
 
 import protestmap
 from protestmap.spatial.aggregate import active_on, aggregate, daily
-from protestmap.spatial.join import prepare_incidents
+from protestmap.pipeline import prepare as prepare_incidents
 from protestmap.maps.day import render_date_map
 
 incidents = protestmap.load_incidents()

@@ -6,8 +6,9 @@ import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon
 
 import protestmap
+from protestmap.pipeline import prepare as prepare_incidents
 from protestmap.spatial.aggregate import active_on, aggregate, daily, load_population, national_totals
-from protestmap.spatial.join import join_incidents, points_to_units, prepare_incidents
+from protestmap.spatial.join import join_incidents, points_to_units
 
 SQUARE_A = Polygon([(0, 0), (1, 0), (1, 1), (0, 1)])
 SQUARE_B = Polygon([(1, 0), (2, 0), (2, 1), (1, 1)])

@@ -14,7 +14,7 @@ from protestmap.maps.content import Window, parse_window, popup_html
 from protestmap.maps.day import day_layers, render_date_map
 from protestmap.maps.page import page_html
 from protestmap.maps.timeline import render_timeline_map, timeline_payload
-from protestmap.spatial.join import prepare_incidents
+from protestmap.pipeline import prepare as prepare_incidents
 
 DAY = dt.date(2023, 1, 9)
 runner = CliRunner()

@@ -27,7 +27,7 @@ from protestmap.maps.day import render_date_map
 from protestmap.maps.elements import RenderedText
 from protestmap.maps.page import page_html
 from protestmap.maps.timeline import render_timeline_map
-from protestmap.spatial.join import prepare_incidents
+from protestmap.pipeline import prepare as prepare_incidents
 
 DAY = dt.date(2023, 1, 10)
 PAYLOADS = [

@@ -13,7 +13,7 @@ from tests.test_render import expected_counts
 from protestmap.maps.day import render_date_map
 from protestmap.maps.page import page_html, write_atomic
 from protestmap.maps.timeline import render_timeline_map
-from protestmap.spatial.join import prepare_incidents
+from protestmap.pipeline import prepare as prepare_incidents
 
 pytestmark = pytest.mark.browser
 DAY = dt.date(2023, 1, 9)

@@ -8,12 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from protestmap.cli.output import Format, Level, render_rows
 from protestmap.cli.support import Group, check_window, out_file, parse_day, register_interchange
+
+if TYPE_CHECKING:
+    from protestmap.pipeline import MapFile
 
 app = typer.Typer(
     name="protestmap",
@@ -182,8 +185,9 @@ def stats(
     dataset is summed. Rows are sorted by fatalities; a last row gives the totals, national-scope
     incidents included. Per-100,000 rates use the INEI 2017 census.
     """
+    from protestmap.pipeline import prepare as prepare_incidents
     from protestmap.spatial.aggregate import aggregate, national_totals
-    from protestmap.spatial.join import mismatch_summary, prepare_incidents
+    from protestmap.spatial.join import mismatch_summary
 
     check_window(date=date, start=start, end=end)
     end = date or end
@@ -258,12 +262,12 @@ def render(
         moving = parse_window(window)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--window'") from None
-    if timeline:
-        from protestmap.maps.timeline import render_timeline_file
+    from protestmap.pipeline import write_day_map, write_timeline
 
+    if timeline:
         check_window(start=start, end=end)
         _check_timeline_span(data, start, end)
-        path, warning, missing = render_timeline_file(
+        written = write_timeline(
             start=start,
             end=end,
             level=level.value,
@@ -274,11 +278,9 @@ def render(
             self_contained=self_contained,
         )
     else:
-        from protestmap.maps.day import render_date_file
-
         if start is not None or end is not None:
             raise typer.BadParameter("--from/--to go with --timeline", param_hint="'--from'/'--to'")
-        path, warning, missing = render_date_file(
+        written = write_day_map(
             date,
             level=level.value,
             window=moving,
@@ -287,17 +289,27 @@ def render(
             out=out,
             self_contained=self_contained,
         )
-    if warning:
-        _err(f"warning: {warning} The map shows incident markers only.")
+    _report_map(written)
+    if open_page:
+        import webbrowser
+
+        webbrowser.open(written.path.resolve().as_uri())
+
+
+def _report_map(written: MapFile) -> None:
+    """Tell the terminal what the page cannot: missing boundaries, rows not drawn, join mismatches."""
+    from protestmap.spatial.join import mismatch_summary
+
+    if written.warning:
+        _err(f"warning: {written.warning} The map shows incident markers only.")
+    missing = written.not_drawn
     if len(missing):
         _err(f"warning: {len(missing)} incident(s) not drawn (no place could be determined):")
         for event_id, reason in zip(missing["event_id"], missing["reason"], strict=True):
             _err(f"  {event_id}: {reason}")
-    typer.echo(str(path))
-    if open_page:
-        import webbrowser
-
-        webbrowser.open(path.resolve().as_uri())
+    if not written.mismatches.empty:
+        _err(f"warning: {mismatch_summary(written.mismatches)}")
+    typer.echo(str(written.path))
 
 
 def _check_timeline_span(data: Path | None, start: dt.date | None, end: dt.date | None) -> None:

@@ -10,13 +10,17 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    import geopandas as gpd
     import pandas as pd
+
+    from protestmap.spatial.boundaries import Boundaries
 
 __all__ = [
     "LAYERS",
+    "MapInput",
     "Window",
     "layer_of",
     "not_drawn",
@@ -26,6 +30,32 @@ __all__ = [
     "present",
     "tooltip_text",
 ]
+
+
+class MapInput(Protocol):
+    """What a map is drawn from (:class:`protestmap.pipeline.Prepared` is one).
+
+    Attributes
+    ----------
+    joined
+        Incidents with points and unit codes.
+    unresolved
+        Geocoding problems by ``event_id``, used to say why a row is not drawn.
+    boundaries
+        INEI boundaries, or None (markers only).
+    sources, figures
+        The source table indexed by ``source_id``, and the per-source figures.
+    warning
+        Why boundaries are missing, when they are.
+    """
+
+    joined: gpd.GeoDataFrame
+    unresolved: pd.DataFrame
+    boundaries: Boundaries | None
+    sources: pd.DataFrame
+    figures: pd.DataFrame
+    warning: str
+
 
 #: Map layers: key -> (label, colour, kind). ``span`` layers show what is in force on a day;
 #: ``event`` layers show what happened within the window.

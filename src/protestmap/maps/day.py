@@ -12,11 +12,11 @@ import datetime as dt
 import html
 import json
 import math
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from protestmap.maps.content import (
     LAYERS,
+    MapInput,
     Window,
     layer_of,
     not_drawn,
@@ -33,9 +33,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-    from protestmap.spatial.join import Prepared
 
-__all__ = ["day_layers", "render_date_file", "render_date_map"]
+__all__ = ["day_layers", "render_date_map"]
 
 
 def _timestamp(day: dt.date) -> pd.Timestamp:
@@ -78,7 +77,7 @@ def _radius(row: Any, key: str) -> float:
     return base + 3.0 * math.sqrt(float(value))
 
 
-def _markers(group: folium.FeatureGroup, rows: pd.DataFrame, key: str, day: dt.date, prepared: Prepared) -> int:
+def _markers(group: folium.FeatureGroup, rows: pd.DataFrame, key: str, day: dt.date, prepared: MapInput) -> int:
     import folium
 
     colour = LAYERS[key][1]
@@ -183,7 +182,7 @@ def _title(joined: pd.DataFrame, frames: dict[str, pd.DataFrame], day: dt.date, 
 
 
 def render_date_map(
-    prepared: Prepared,
+    prepared: MapInput,
     day: dt.date,
     *,
     level: str = "department",
@@ -195,7 +194,7 @@ def render_date_map(
     Parameters
     ----------
     prepared
-        Joined incidents with sources (see :func:`protestmap.spatial.join.prepare_incidents`).
+        Joined incidents with sources (see :func:`protestmap.pipeline.prepare`).
     day
         The day shown.
     level
@@ -255,29 +254,3 @@ def render_date_map(
     fmap.protestmap_counts = counts  # type: ignore[attr-defined]
     fmap.protestmap_not_drawn = missing  # type: ignore[attr-defined]
     return fmap
-
-
-def render_date_file(
-    day: dt.date,
-    *,
-    level: str = "department",
-    window: Window | None = None,
-    data: str | None = None,
-    boundaries_dir: str | None = None,
-    out: Path | None = None,
-    self_contained: bool = False,
-) -> tuple[Path, str, pd.DataFrame]:
-    """Render the map of ``day`` to an HTML file, atomically.
-
-    Returns
-    -------
-    tuple
-        The file written, a warning (empty when boundaries were found) and the incidents not drawn.
-    """
-    from protestmap.maps.page import save_map
-    from protestmap.spatial.join import prepare_incidents
-
-    prepared = prepare_incidents(data, boundaries_dir=boundaries_dir)
-    fmap = render_date_map(prepared, day, level=level, window=window, self_contained=self_contained)
-    target = out or Path("maps") / f"peru-protests-{day:%Y-%m-%d}.html"
-    return save_map(fmap, target, self_contained=self_contained), prepared.warning, fmap.protestmap_not_drawn

@@ -12,11 +12,11 @@ import datetime as dt
 import html
 import json
 import math
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from protestmap.maps.content import (
     LAYERS,
+    MapInput,
     Window,
     layer_of,
     not_drawn,
@@ -31,9 +31,8 @@ if TYPE_CHECKING:
     import folium
     import pandas as pd
 
-    from protestmap.spatial.join import Prepared
 
-__all__ = ["AGGREGATE_ABOVE", "render_timeline_file", "render_timeline_map", "timeline_payload"]
+__all__ = ["AGGREGATE_ABOVE", "render_timeline_map", "timeline_payload"]
 
 #: Above this many placed incidents the timeline shows one marker per unit, layer and day.
 AGGREGATE_ABOVE = 2000
@@ -47,7 +46,7 @@ def _index(day: object, first: dt.date) -> int:
     return (day.date() - first).days  # type: ignore[attr-defined]
 
 
-def _events(rows: pd.DataFrame, prepared: Prepared, first: dt.date, level: str) -> list[dict[str, Any]]:
+def _events(rows: pd.DataFrame, prepared: MapInput, first: dt.date, level: str) -> list[dict[str, Any]]:
     unit_column = "department_code" if level == "department" else "province_code"
     events = []
     for _, row in rows.iterrows():
@@ -105,7 +104,7 @@ def _aggregated(rows: pd.DataFrame, first: dt.date, level: str) -> dict[str, lis
     }
 
 
-def _unit_points(prepared: Prepared, level: str) -> tuple[dict[str, list[float]], dict[str, str]]:
+def _unit_points(prepared: MapInput, level: str) -> tuple[dict[str, list[float]], dict[str, str]]:
     if prepared.boundaries is None:
         return {}, {}
     units = prepared.boundaries.layer(level)
@@ -129,7 +128,7 @@ def period_rows(
 
 
 def timeline_payload(
-    prepared: Prepared,
+    prepared: MapInput,
     *,
     start: dt.date | None = None,
     end: dt.date | None = None,
@@ -216,7 +215,7 @@ def _controls_html(window: Window) -> str:
 
 
 def render_timeline_map(
-    prepared: Prepared,
+    prepared: MapInput,
     *,
     start: dt.date | None = None,
     end: dt.date | None = None,
@@ -246,26 +245,3 @@ def render_timeline_map(
     fmap.protestmap_payload = payload  # type: ignore[attr-defined]
     fmap.protestmap_not_drawn = missing  # type: ignore[attr-defined]
     return fmap
-
-
-def render_timeline_file(
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    level: str = "department",
-    window: Window | None = None,
-    data: str | None = None,
-    boundaries_dir: str | None = None,
-    out: Path | None = None,
-    self_contained: bool = False,
-) -> tuple[Path, str, pd.DataFrame]:
-    """Render the timeline to an HTML file, atomically; return the path, any warning and the rows not drawn."""
-    from protestmap.maps.page import save_map
-    from protestmap.spatial.join import prepare_incidents
-
-    prepared = prepare_incidents(data, boundaries_dir=boundaries_dir)
-    fmap = render_timeline_map(
-        prepared, start=start, end=end, level=level, window=window, self_contained=self_contained
-    )
-    target = out or Path("maps") / "peru-protests-timeline.html"
-    return save_map(fmap, target, self_contained=self_contained), prepared.warning, fmap.protestmap_not_drawn

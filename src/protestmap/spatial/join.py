@@ -9,7 +9,6 @@ against the unit its row states; mismatches and points outside Peru are listed, 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,11 +22,9 @@ if TYPE_CHECKING:
 __all__ = [
     "COAST_TOLERANCE_KM",
     "JoinResult",
-    "Prepared",
     "join_incidents",
     "mismatch_summary",
     "points_to_units",
-    "prepare_incidents",
     "units_for_xy",
 ]
 
@@ -173,83 +170,6 @@ def join_incidents(incidents: gpd.GeoDataFrame, boundaries: Boundaries | None) -
         columns = ["event_id", "stated", "polygon", "distance_km", "explained", "reason"]
         return JoinResult(out, pd.DataFrame(columns=columns))
     return JoinResult(out, _mismatches(out, by_point, ubigeo, polygon, boundaries))
-
-
-@dataclass
-class Prepared:
-    """Incidents loaded, geocoded and joined, with everything that went wrong on the way.
-
-    Attributes
-    ----------
-    joined
-        Incidents with unit codes.
-    unresolved
-        Rows the geocoder could not place.
-    mismatches
-        Points that disagree with their stated unit.
-    boundaries
-        The boundaries used, or None when none were found.
-    sources, figures
-        The source table (indexed by ``source_id``) and the per-source figures.
-    warning
-        Why the join fell back to stated codes, when it did.
-    """
-
-    joined: gpd.GeoDataFrame
-    unresolved: pd.DataFrame
-    mismatches: pd.DataFrame
-    boundaries: Boundaries | None
-    sources: pd.DataFrame
-    figures: pd.DataFrame
-    warning: str = ""
-
-
-def prepare_incidents(
-    data: str | os.PathLike[str] | None = None,
-    *,
-    boundaries_dir: str | os.PathLike[str] | None = None,
-    require_boundaries: bool = False,
-) -> Prepared:
-    """Load, geocode and join incidents in one call (what the CLI and notebooks use).
-
-    Parameters
-    ----------
-    data
-        Dataset directory or ``incidents.csv``; the bundled dataset by default.
-    boundaries_dir
-        Boundary directory (``--boundaries``); else ``$PROTESTMAP_BOUNDARIES`` or the cache.
-    require_boundaries
-        Raise instead of falling back to stated codes when no boundaries are found.
-
-    Returns
-    -------
-    Prepared
-        The joined table and the problems met.
-    """
-    from protestmap.dataset.load import load_dataset
-    from protestmap.errors import BoundariesNotFoundError
-    from protestmap.places.table import geocode_incidents
-    from protestmap.spatial.boundaries import load_boundaries
-
-    incidents, sources, figures = load_dataset(data)
-    geocoded = geocode_incidents(incidents)
-    boundaries, warning = None, ""
-    try:
-        boundaries = load_boundaries(boundaries_dir)
-    except BoundariesNotFoundError as exc:
-        if require_boundaries or boundaries_dir is not None:
-            raise
-        warning = f"{exc} Joining by the units the rows state, without checking points."
-    result = join_incidents(geocoded.incidents, boundaries)
-    return Prepared(
-        result.incidents,
-        geocoded.unresolved,
-        result.mismatches,
-        boundaries,
-        sources,
-        figures,
-        warning,
-    )
 
 
 def _mismatches(

@@ -1,0 +1,172 @@
+"""The stages joined: load → geocode → boundaries → join, then a map written to a file.
+
+The command line and the notebook call these functions; each stage stays usable on its own
+(:mod:`protestmap.dataset`, :mod:`protestmap.places`, :mod:`protestmap.spatial`,
+:mod:`protestmap.maps`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from protestmap.errors import BoundariesNotFoundError
+
+if TYPE_CHECKING:
+    import folium
+    import geopandas as gpd
+    import pandas as pd
+
+    from protestmap.maps.content import Window
+    from protestmap.spatial.boundaries import Boundaries
+
+__all__ = ["MapFile", "Prepared", "prepare", "write_day_map", "write_timeline"]
+
+
+@dataclass
+class Prepared:
+    """Incidents loaded, geocoded and joined, with everything that went wrong on the way.
+
+    Attributes
+    ----------
+    joined
+        Incidents with unit codes.
+    unresolved
+        Rows the geocoder could not place.
+    mismatches
+        Points that disagree with their stated unit.
+    boundaries
+        The boundaries used, or None when none were found.
+    sources, figures
+        The source table (indexed by ``source_id``) and the per-source figures.
+    warning
+        Why the join fell back to stated codes, when it did.
+    """
+
+    joined: gpd.GeoDataFrame
+    unresolved: pd.DataFrame
+    mismatches: pd.DataFrame
+    boundaries: Boundaries | None
+    sources: pd.DataFrame
+    figures: pd.DataFrame
+    warning: str = ""
+
+
+def prepare(
+    data: str | os.PathLike[str] | None = None,
+    *,
+    boundaries_dir: str | os.PathLike[str] | None = None,
+    require_boundaries: bool = False,
+) -> Prepared:
+    """Load, geocode and join incidents in one call (what the CLI and notebooks use).
+
+    Parameters
+    ----------
+    data
+        Dataset directory or ``incidents.csv``; the bundled dataset by default.
+    boundaries_dir
+        Boundary directory (``--boundaries``); else ``$PROTESTMAP_BOUNDARIES`` or the cache.
+    require_boundaries
+        Raise instead of falling back to stated codes when no boundaries are found.
+
+    Returns
+    -------
+    Prepared
+        The joined table and the problems met.
+    """
+    from protestmap.dataset.load import load_dataset
+    from protestmap.places.table import geocode_incidents
+    from protestmap.spatial.boundaries import load_boundaries
+    from protestmap.spatial.join import join_incidents
+
+    incidents, sources, figures = load_dataset(data)
+    geocoded = geocode_incidents(incidents)
+    boundaries, warning = None, ""
+    try:
+        boundaries = load_boundaries(boundaries_dir)
+    except BoundariesNotFoundError as exc:
+        if require_boundaries or boundaries_dir is not None:
+            raise
+        warning = f"{exc} Joining by the units the rows state, without checking points."
+    result = join_incidents(geocoded.incidents, boundaries)
+    return Prepared(
+        result.incidents,
+        geocoded.unresolved,
+        result.mismatches,
+        boundaries,
+        sources,
+        figures,
+        warning,
+    )
+
+
+class MapFile(NamedTuple):
+    """A map written to disk, with what the user must be told about it.
+
+    Attributes
+    ----------
+    path
+        The file written.
+    warning
+        Why the join fell back to stated codes (no boundaries), or empty.
+    not_drawn
+        Incidents of the view shown in no layer, with the reason (``event_id``, ``reason``).
+    mismatches
+        Points that disagree with their stated unit.
+    """
+
+    path: Path
+    warning: str
+    not_drawn: pd.DataFrame
+    mismatches: pd.DataFrame
+
+
+def _save(fmap: folium.Map, prepared: Prepared, target: Path, *, self_contained: bool) -> MapFile:
+    from protestmap.maps.page import save_map
+
+    path = save_map(fmap, target, self_contained=self_contained)
+    return MapFile(path, prepared.warning, fmap.protestmap_not_drawn, prepared.mismatches)  # type: ignore[attr-defined]
+
+
+def write_day_map(
+    day: dt.date,
+    *,
+    level: str = "department",
+    window: Window | None = None,
+    data: str | os.PathLike[str] | None = None,
+    boundaries_dir: str | os.PathLike[str] | None = None,
+    out: Path | None = None,
+    self_contained: bool = False,
+) -> MapFile:
+    """Prepare the incidents and write the map of ``day`` (default ``maps/peru-protests-DAY.html``)."""
+    from protestmap.maps.day import render_date_map
+
+    prepared = prepare(data, boundaries_dir=boundaries_dir)
+    fmap = render_date_map(prepared, day, level=level, window=window, self_contained=self_contained)
+    target = out or Path("maps") / f"peru-protests-{day:%Y-%m-%d}.html"
+    return _save(fmap, prepared, target, self_contained=self_contained)
+
+
+def write_timeline(
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    level: str = "department",
+    window: Window | None = None,
+    data: str | os.PathLike[str] | None = None,
+    boundaries_dir: str | os.PathLike[str] | None = None,
+    out: Path | None = None,
+    self_contained: bool = False,
+) -> MapFile:
+    """Prepare the incidents and write the timeline (default ``maps/peru-protests-timeline.html``)."""
+    from protestmap.maps.timeline import render_timeline_map
+
+    prepared = prepare(data, boundaries_dir=boundaries_dir)
+    fmap = render_timeline_map(
+        prepared, start=start, end=end, level=level, window=window, self_contained=self_contained
+    )
+    target = out or Path("maps") / "peru-protests-timeline.html"
+    return _save(fmap, prepared, target, self_contained=self_contained)
