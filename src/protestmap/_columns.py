@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from protestmap import schema
 from protestmap._csv import Problem, Table
-from protestmap._fastcsv import WHITESPACE, re2_class, trim
+from protestmap._fastcsv import WHITESPACE, any_match, ends, re2_class, trim
 
 __all__ = ["Columns", "encode"]
 
@@ -28,7 +28,9 @@ _DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _COORDINATE = "^" + schema.COORDINATE_PATTERN + "$"
 _AXES = {"latitude": 90.0, "longitude": 180.0}
 _CONTROL = re2_class("".join(filter(re.compile(schema.CONTROL_PATTERN).match, map(chr, range(0x10000)))))
-_UNSAFE = _CONTROL + "|^" + re2_class(WHITESPACE) + "*[=+\\-@\\t\\r]"
+#: First bytes of a cell that may start like a formula once stripped (the rest is checked exactly).
+_FORMULA_LEADS = np.zeros(256, dtype=bool)
+_FORMULA_LEADS[[ord(c) for c in "=+-@"] + [c.encode()[0] for c in WHITESPACE]] = True
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
@@ -42,12 +44,6 @@ def _numpy(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
 
 def _matches(values: pa.Array | pa.ChunkedArray, pattern: str) -> np.ndarray:
     return _numpy(pc.match_substring_regex(values, pattern))
-
-
-def _where(values: pa.ChunkedArray, pattern: str, otherwise: str | None) -> tuple[pa.ChunkedArray, np.ndarray]:
-    """Keep the values matching ``pattern``, ``otherwise`` elsewhere; also return where they match."""
-    matched = pc.match_substring_regex(values, pattern)
-    return pc.if_else(matched, values, pa.scalar(otherwise, pa.string())), _numpy(matched)
 
 
 def encode(values: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
@@ -68,6 +64,18 @@ def encode(values: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
         return np.zeros(0, dtype=np.int64), pa.array([], pa.string())
     codes = np.concatenate([_numpy(chunk.indices).astype(np.int64) for chunk in encoded.chunks])
     return codes, encoded.chunk(0).dictionary
+
+
+def _recode(numbers: np.ndarray) -> np.ndarray:
+    """Renumber integers 0, 1, 2... in order of first appearance."""
+    return _numpy(pc.dictionary_encode(pa.array(numbers)).indices).astype(np.int64)
+
+
+def _firsts(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For codes numbered in order of first appearance: where each first appears, and which rows repeat one."""
+    before = np.concatenate(([-1], np.maximum.accumulate(codes)[:-1])) if codes.size else codes
+    again = codes <= before
+    return np.flatnonzero(~again), again
 
 
 def _real_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -92,6 +100,15 @@ class Columns:
         self.table, self.file, self.out = table, table.name, out
         self.rows = table.data.num_rows
         self._stripped: dict[str, pa.ChunkedArray] = {}
+        self._filled: dict[str, np.ndarray] = {}
+        self._as_read: set[str] = set()
+        self._ends: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def ends(self, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return the first byte, last byte and byte length of each raw cell (see :func:`ends`)."""
+        if column not in self._ends:
+            self._ends[column] = ends(self.table.data.column(column))
+        return self._ends[column]
 
     def has(self, column: str) -> bool:
         """Tell whether the file has ``column``."""
@@ -100,13 +117,43 @@ class Columns:
     def get(self, column: str) -> pa.ChunkedArray:
         """Return ``column`` stripped of surrounding whitespace (all empty when the file lacks it)."""
         if column not in self._stripped:
-            raw = self.table.data.column(column) if self.has(column) else pa.chunked_array([pa.repeat("", self.rows)])
-            self._stripped[column] = trim(raw)
+            if self.has(column):
+                raw = self.table.data.column(column)
+                self._stripped[column] = trim(raw, known=self.ends(column))
+                if self._stripped[column] is raw:
+                    self._as_read.add(column)
+            else:
+                self._stripped[column] = pa.chunked_array([pa.repeat("", self.rows)], pa.string())
         return self._stripped[column]
 
     def filled(self, column: str) -> np.ndarray:
         """Tell which cells of ``column`` hold something once stripped."""
-        return _numpy(pc.not_equal(self.get(column), ""))
+        if column not in self._filled:
+            stripped = self.get(column)
+            if column in self._as_read:
+                self._filled[column] = self.ends(column)[2] > 0
+            else:
+                self._filled[column] = _numpy(pc.not_equal(stripped, ""))
+        return self._filled[column]
+
+    def matches(self, column: str, pattern: str) -> np.ndarray:
+        """Tell which filled cells of ``column`` match the RE2 ``pattern`` once stripped."""
+        rows = np.flatnonzero(self.filled(column))
+        if rows.size == self.rows:
+            return _matches(self.get(column), pattern)
+        out = np.zeros(self.rows, dtype=bool)
+        out[rows] = _matches(self.get(column).take(rows), pattern)
+        return out
+
+    def numbers(self, mask: np.ndarray, column: str, kind: pa.DataType, *, part: slice | None = None) -> np.ndarray:
+        """Convert the stripped cells of ``mask`` (or their ``part``) to ``kind``; -1 elsewhere."""
+        rows = np.flatnonzero(mask)
+        values = self.get(column).take(rows)
+        if part is not None:
+            values = pc.utf8_slice_codeunits(values, part.start, part.stop)
+        out = np.full(self.rows, -1, dtype=np.float64 if pa.types.is_floating(kind) else np.int64)
+        out[rows] = _numpy(pc.cast(values, kind))
+        return out
 
     def values(self, mask: np.ndarray, column: str) -> list[str]:
         """Return the stripped values of ``column`` on the rows of ``mask``."""
@@ -156,23 +203,26 @@ class Columns:
         for column in self.table.data.column_names:
             if column not in numeric:
                 raw = self.table.data.column(column)
-                self.fail(_matches(raw, _UNSAFE), column or "-", schema.text_problem, source=raw)
+                suspect = _FORMULA_LEADS[self.ends(column)[0]]
+                if any(any_match(raw, _CONTROL)):
+                    suspect |= _matches(raw, _CONTROL)
+                self.fail(suspect, column or "-", schema.text_problem, source=raw)
 
     def identifier(self, column: str) -> np.ndarray:
         """Report ids outside ``[A-Za-z0-9][A-Za-z0-9_.-]*``; return where a valid id is given."""
-        filled, valid = self.filled(column), _matches(self.get(column), _ID)
+        filled, valid = self.filled(column), self.matches(column, _ID)
         self.fail(filled & ~valid, column, lambda v: f"{v!r} is not a valid id (letters, digits, '-', '_', '.')")
         return filled & valid
 
     def duplicates(self, column: str, given: np.ndarray) -> pa.Array:
         """Report every repeat of an id after its first row; return the distinct ids."""
         rows = np.flatnonzero(given)
-        codes, distinct = encode(self.get(column).take(rows))
-        first = np.unique(codes, return_index=True)[1][codes]
-        again = first != np.arange(rows.size)
+        values = self.get(column)
+        codes, distinct = encode(values if rows.size == self.rows else values.take(rows))
+        first, again = _firsts(codes)
         mask = np.zeros(self.rows, dtype=bool)
         mask[rows[again]] = True
-        earlier = iter(self.table.lines[rows[first[again]]].tolist())
+        earlier = iter(self.table.lines[rows[first[codes[again]]]].tolist())
         self.fail(mask, column, lambda v: f"duplicate id {v!r} (first on row {next(earlier)})")
         return distinct
 
@@ -185,9 +235,8 @@ class Columns:
 
     def integer(self, column: str, *, allowed: Sequence[int] | None = None) -> np.ndarray:
         """Report cells that are not counts (or not in ``allowed``); return the numbers, -1 for none."""
-        values, filled = self.get(column), self.filled(column)
-        kept, short = _where(values, _COUNT, "-1")
-        numbers = _numpy(pc.cast(kept, pa.int64())).astype(np.int64)
+        filled, short = self.filled(column), self.matches(column, _COUNT)
+        numbers = self.numbers(short, column, pa.int64())
         odd = filled & ~(short & (numbers <= schema.MAX_COUNT))
         for row, cell in zip(np.flatnonzero(odd).tolist(), self.values(odd, column), strict=True):
             numbers[row] = -1 if schema.count_problem(cell) else int(cell)
@@ -201,10 +250,9 @@ class Columns:
 
     def date(self, column: str) -> np.ndarray:
         """Report cells that are not real dates in range; return ``yyyymmdd`` numbers, -1 for none."""
-        values, filled = self.get(column), self.filled(column)
-        shaped = _where(values, _DATE, "0000-00-00")[0]
-        year, month, day = (_numpy(pc.cast(pc.utf8_slice_codeunits(shaped, a, a + n), pa.int64())) for a, n in _YMD)
-        real = filled & _real_dates(year, month, day)
+        filled, shaped = self.filled(column), self.matches(column, _DATE)
+        year, month, day = (self.numbers(shaped, column, pa.int64(), part=part) for part in _YMD)
+        real = shaped & _real_dates(year, month, day)
         self.fail(filled & ~real, column, lambda v: f"{v!r} is not a real date in YYYY-MM-DD form")
         key = year * 10_000 + month * 100 + day
         outside = real & ((key < _key(schema.DATE_MIN)) | (key > _key(schema.DATE_MAX)))
@@ -213,9 +261,9 @@ class Columns:
 
     def coordinate(self, column: str) -> np.ndarray:
         """Report cells that are not decimal degrees on their axis; return floats, NaN for none."""
-        values, filled = self.get(column), self.filled(column)
-        kept, shaped = _where(values, _COORDINATE, None)
-        numbers = _numpy(pc.cast(kept, pa.float64())).astype(np.float64)
+        filled, shaped = self.filled(column), self.matches(column, _COORDINATE)
+        numbers = self.numbers(shaped, column, pa.float64())
+        numbers[~shaped] = np.nan
         with np.errstate(invalid="ignore"):
             bad = filled & ~(shaped & (np.abs(numbers) <= _AXES[column]))
         self.fail(bad, column, functools.partial(schema.coordinate_problem, axis=column))
@@ -240,14 +288,13 @@ class Columns:
         combined = np.zeros(rows.size, dtype=np.int64)
         for column in columns:
             codes, distinct = encode(self.get(column).take(rows))
-            combined = np.unique(combined * len(distinct) + codes, return_inverse=True)[1].reshape(-1)
-        groups, first, which = np.unique(combined, return_index=True, return_inverse=True)
+            combined = _recode(combined * len(distinct) + codes)
+        first = _firsts(combined)[0]
         keys = zip(*(self.get(c).take(rows[first]).to_pylist() for c in columns), strict=True)
-        found = {group: problems for group, key in zip(groups.tolist(), keys, strict=True) if (problems := check(*key))}
-        which = which.reshape(-1)
-        bad = np.isin(which, list(found))
-        for line, group in zip(self.table.lines[rows[bad]].tolist(), which[bad].tolist(), strict=True):
+        found = {group: problems for group, key in enumerate(keys) if (problems := check(*key))}
+        bad = np.isin(combined, list(found))
+        for line, group in zip(self.table.lines[rows[bad]].tolist(), combined[bad].tolist(), strict=True):
             self.out.extend(Problem(self.file, line, column, reason) for column, reason in found[group])
 
 
-_YMD = ((0, 4), (5, 2), (8, 2))
+_YMD = (slice(0, 4), slice(5, 7), slice(8, 10))

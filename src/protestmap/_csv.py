@@ -316,5 +316,7 @@ def read_table(path: Path, expected: Sequence[str]) -> Table:
     blank = blank_rows(data)
     for line in table.starts[blank].tolist():
         table.problems.append(Problem(table.name, line, "-", "blank line; delete it"))
-    table.data, table.lines = data.filter(pa.array(~blank)), table.starts[~blank]
+    table.data, table.lines = data, table.starts
+    if blank.any():
+        table.data, table.lines = data.filter(pa.array(~blank)), table.starts[~blank]
     return table

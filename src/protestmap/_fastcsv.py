@@ -22,12 +22,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-__all__ = ["WHITESPACE", "blank", "blank_rows", "re2_class", "read_clean", "trim"]
+__all__ = ["WHITESPACE", "any_match", "blank", "blank_rows", "edged", "ends", "re2_class", "read_clean", "trim"]
 
 #: Every character ``str.isspace()`` accepts (none lies above U+3000), which ``str.strip()`` removes.
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 
 _CHUNK = 1 << 23
+#: Bytes per pyarrow block, and so per chunk of each column: few chunks keep per-chunk work small.
+_BLOCK = 1 << 23
 #: A run of quotes followed by text: an odd run inside a field (a closing quote, or quotes in an
 #: unquoted field) or an even run at the start of a field (an empty quoted field). The csv module
 #: refuses the first kind of each after a closing quote; lines holding one are checked with it.
@@ -52,23 +54,98 @@ def re2_class(chars: str, *, negate: bool = False) -> str:
     return "[" + ("^" if negate else "") + "".join(f"\\x{{{ord(c):x}}}" for c in chars) + "]"
 
 
-_BLANK = "^" + re2_class(WHITESPACE) + "*$"
+#: The first and the last UTF-8 byte of each whitespace character: a value whose first and last
+#: bytes are in neither set has nothing to strip.
+_LEADS = np.zeros(256, dtype=bool)
+_LEADS[[c.encode()[0] for c in WHITESPACE]] = True
+_TAILS = np.zeros(256, dtype=bool)
+_TAILS[[c.encode()[-1] for c in WHITESPACE]] = True
 
 
-def trim(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """Strip surrounding whitespace exactly as ``str.strip()`` does."""
+def _ends(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the first byte, the last byte and the length in bytes of each value (0 when empty)."""
+    _, offsets, data = chunk.buffers()
+    offsets = np.frombuffer(offsets, dtype=np.int32)[chunk.offset : chunk.offset + len(chunk) + 1]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None and data.size else np.zeros(1, np.uint8)
+    lengths = np.diff(offsets)
+    first = np.where(lengths > 0, data[np.minimum(offsets[:-1], data.size - 1)], 0)
+    last = np.where(lengths > 0, data[np.maximum(offsets[1:] - 1, 0)], 0)
+    return first, last, lengths
+
+
+def ends(values: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the first byte, the last byte and the length in bytes of each string (0 when empty).
+
+    Parameters
+    ----------
+    values
+        Strings (``pa.string()``); read straight from their Arrow buffers.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        First bytes, last bytes (``uint8``) and lengths.
+    """
+    parts = [_ends(chunk) for chunk in values.chunks] or [(np.zeros(0, np.uint8),) * 2 + (np.zeros(0, np.int32),)]
+    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
+def edged(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Tell which strings, by their first and last bytes, may start or end with whitespace.
+
+    This is a superset (``é`` ends in the same byte as U+2029): exact checks follow.
+    """
+    return _LEADS[first] | _TAILS[last]
+
+
+def trim(values: pa.ChunkedArray, *, known: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> pa.ChunkedArray:
+    """Strip surrounding whitespace exactly as ``str.strip()`` does.
+
+    Parameters
+    ----------
+    values
+        Strings.
+    known
+        What :func:`ends` returns for ``values``, when already known.
+
+    Returns
+    -------
+    pyarrow.ChunkedArray
+        The stripped strings; ``values`` itself when no value has whitespace to strip.
+    """
+    if values.type == pa.string() and not edged(*(known or ends(values))[:2]).any():
+        return values
     return pc.utf8_trim(values, characters=WHITESPACE)
 
 
-def blank(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+def blank(values: pa.ChunkedArray) -> np.ndarray:
     """Tell which values are empty or whitespace only (``not value.strip()``)."""
-    return np.asarray(pc.match_substring_regex(values, _BLANK))
+    first, _, lengths = ends(values)
+    out = lengths == 0
+    maybe = np.flatnonzero(~out & _LEADS[first])
+    if maybe.size:
+        out[maybe] = np.asarray(pc.equal(trim(values.take(maybe)), ""))
+    return out
+
+
+def any_match(values: pa.ChunkedArray, pattern: str) -> list[bool]:
+    """Tell for each chunk whether ``pattern`` occurs in any of its values, in one search per chunk.
+
+    The chunk's bytes are searched as a single string, so ``pattern`` must not span two values:
+    use it for single characters.
+    """
+    found = []
+    for chunk in values.chunks:
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[[chunk.offset, chunk.offset + len(chunk)]]
+        whole = pa.Array.from_buffers(pa.string(), 1, [None, pa.py_buffer(offsets.tobytes()), chunk.buffers()[2]])
+        found.append(bool(pc.match_substring_regex(whole, pattern)[0].as_py()) if offsets[1] > offsets[0] else False)
+    return found
 
 
 def blank_rows(data: pa.Table) -> np.ndarray:
     """Tell which records hold nothing but whitespace, looking at few columns for most rows."""
-    rows = np.arange(data.num_rows)
-    for column in data.columns:
+    rows = np.flatnonzero(blank(data.column(0))) if data.num_columns else np.arange(data.num_rows)
+    for column in data.columns[1:]:
         if not rows.size:
             break
         rows = rows[blank(column.take(rows))]
@@ -117,7 +194,9 @@ def _scan(path: Path) -> int | None:
             buffer, skip = tail + chunk, int(tail[:1] == b"\n")
             cut = buffer.rfind(b"\n") + 1 if chunk else len(buffer)
             cut = max(cut, skip)
-            counts += [buffer.count(part, skip, cut) for part in (b"\n", b"\r", b"\r\n")]
+            counts[0] += buffer.count(b"\n", skip, cut)
+            if buffer.find(b"\r", skip, cut) >= 0:
+                counts[1:] += (buffer.count(b"\r", skip, cut), buffer.count(b"\r\n", skip, cut))
             if _bad_quote(buffer, skip, cut):
                 return None
             last = buffer[cut - 1 : cut] if cut > skip else last
@@ -132,12 +211,13 @@ def _scan(path: Path) -> int | None:
 
 def _too_wide(data: pa.Table, limit: int) -> bool:
     """Tell whether a field is over the csv module's size limit, which that module refuses."""
-    return any((pc.max(pc.utf8_length(column)).as_py() or 0) > limit for column in data.columns)
+    wide = [column for column in data.columns if (pc.max(pc.binary_length(column)).as_py() or 0) > limit]
+    return any((pc.max(pc.utf8_length(column)).as_py() or 0) > limit for column in wide)
 
 
 @functools.cache
 def _options(header: tuple[str, ...]) -> tuple[pacsv.ReadOptions, pacsv.ParseOptions, pacsv.ConvertOptions]:
-    read = pacsv.ReadOptions(column_names=list(header), skip_rows=1, use_threads=False)
+    read = pacsv.ReadOptions(column_names=list(header), skip_rows=1, use_threads=False, block_size=_BLOCK)
     parse = pacsv.ParseOptions(ignore_empty_lines=False)
     types = {name: pa.string() for name in header}
     convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False)

@@ -235,7 +235,9 @@ def _check_figures(c: Columns, event_ids: pa.Array, source_ids: pa.Array) -> Non
     c.required(schema.REQUIRED["figures"])
     c.text(schema.NUMERIC["figures"])
     for column, known, role in (("event_id", event_ids, "incidents"), ("source_id", source_ids, "sources")):
-        missing = c.filled(column) & ~_numpy(pc.is_in(c.get(column), known))
+        cited = pc.unique(c.get(column))
+        present = known.filter(pc.is_in(known, cited))  # probe the large set with the small one
+        missing = c.filled(column) & ~_numpy(pc.is_in(c.get(column), present))
         what = "incident" if role == "incidents" else "source"
         c.fail(missing, column, lambda v, what=what, role=role: f"{what} {v!r} is not in {schema.FILES[role]}")
     c.choice("measure", schema.MEASURES)
