@@ -185,6 +185,17 @@ def _bad_quote(buffer: bytes, start: int, stop: int) -> bool:
     return False
 
 
+def _last_line_ok(path: Path) -> bool:
+    """Tell whether the last line parses on its own; pyarrow accepts a quote left open at the end."""
+    with path.open("rb") as handle:
+        size = handle.seek(0, 2)
+        handle.seek(max(0, size - _CHUNK))
+        window = handle.read()
+    body = window[:-1] if window.endswith(b"\n") else window
+    start = body.rfind(b"\n") + 1
+    return (start > 0 or size <= _CHUNK) and _quotes_ok(body[start:])
+
+
 def _scan(path: Path) -> int | None:
     r"""Count the records after the header, or return None for a bare ``\r`` or a bad quote."""
     counts, tail, last = np.zeros(3, dtype=np.int64), b"", b""
@@ -242,7 +253,7 @@ def read_clean(path: Path, *, field_limit: int) -> tuple[list[str], pa.Table] | 
     try:
         header = _header(path)
         records = _scan(path) if header is not None else None
-        if header is None or records is None:
+        if header is None or records is None or not _last_line_ok(path):
             return None
         read, parse, convert = _options(tuple(header))
         data = pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
