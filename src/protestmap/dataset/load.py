@@ -7,12 +7,12 @@ both.
 
 from __future__ import annotations
 
-import functools
 import os
-from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pyarrow as pa
 
 from protestmap.dataset import schema
 from protestmap.dataset.validate import ValidationReport, dataset_paths, validate_dataset
@@ -67,34 +67,45 @@ def _checked(path: str | os.PathLike[str] | None) -> ValidationReport:
     return report
 
 
+#: How the loader types columns; every other column is nullable text.
+_TYPED: dict[str, str] = {
+    **dict.fromkeys(("event_date", "end_date", "published", "as_of"), "date"),
+    **dict.fromkeys((*schema.MEASURES, "time_precision", "geo_precision", "value"), "count"),
+    **dict.fromkeys(("latitude", "longitude"), "coordinate"),
+}
+
+
+def _column(values: pa.ChunkedArray, kind: str) -> pa.ChunkedArray:
+    """Type one validated column: stripped, empty as missing, then read as its kind.
+
+    Validation has already refused anything the plain conversions below would read differently
+    from :func:`protestmap.dataset.schema.parse_count` and :func:`protestmap.dataset.schema.parse_coordinate`.
+    """
+    import pyarrow.compute as pc
+
+    from protestmap.dataset._fastcsv import trim
+
+    values = trim(values)
+    values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+    if kind == "date":
+        return pc.strptime(values, format="%Y-%m-%d", unit="us")
+    if kind == "count":
+        return pc.cast(values, pa.int64())
+    return pc.cast(values, pa.float64()) if kind == "coordinate" else values
+
+
 def _frame(report: ValidationReport, role: str) -> pd.DataFrame:
+    """Build the typed frame of ``role`` from the table validation read, without reading it again."""
     import pandas as pd
 
-    table = report.tables[role]
-    columns = schema.COLUMNS[role]
-    rows = [{c: row.get(c, "").strip() for c in columns} for _, row in table.records]
-    frame = pd.DataFrame(rows, columns=list(columns), dtype="string")
-    return frame.replace("", pd.NA)
-
-
-def _typed_incidents(frame: pd.DataFrame) -> pd.DataFrame:
-    import pandas as pd
-
-    for column in ("event_date", "end_date"):
-        frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
-    for column in (*schema.MEASURES, "time_precision", "geo_precision"):
-        frame[column] = _parsed(frame[column], schema.parse_count, "Int64")
-    for column in ("latitude", "longitude"):
-        frame[column] = _parsed(frame[column], functools.partial(schema.parse_coordinate, axis=column), "Float64")
-    return frame
-
-
-def _parsed(values: pd.Series, parse: Callable[[str], float | None], dtype: str) -> pd.Series:
-    """Read a column with the same definition the validator applied (each distinct value once)."""
-    import pandas as pd
-
-    known = {value: parse(value) for value in values.dropna().unique()}
-    return pd.Series([known.get(v) if isinstance(v, str) else None for v in values], index=values.index, dtype=dtype)
+    data = report.tables[role].data
+    empty = pa.chunked_array([pa.repeat("", data.num_rows)], pa.string())
+    columns = {
+        name: _column(data.column(name) if name in data.column_names else empty, _TYPED.get(name, "text"))
+        for name in schema.COLUMNS[role]
+    }
+    types = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype()}
+    return pa.table(columns).to_pandas(types_mapper=types.get)
 
 
 def load_incidents(path: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:
@@ -131,7 +142,7 @@ def load_incidents(path: str | os.PathLike[str] | None = None) -> gpd.GeoDataFra
 def _incidents(report: ValidationReport) -> gpd.GeoDataFrame:
     import geopandas as gpd
 
-    frame = _typed_incidents(_frame(report, "incidents"))
+    frame = _frame(report, "incidents")
     lon = frame["longitude"].astype("float64")
     lat = frame["latitude"].astype("float64")
     geometry = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
@@ -156,11 +167,8 @@ def load_sources(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 
 
 def _sources(report: ValidationReport) -> pd.DataFrame:
-    import pandas as pd
 
-    frame = _frame(report, "sources")
-    frame["published"] = pd.to_datetime(frame["published"], format="%Y-%m-%d")
-    return frame.set_index("source_id")
+    return _frame(report, "sources").set_index("source_id")
 
 
 def load_figures(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
@@ -180,12 +188,8 @@ def load_figures(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
 
 
 def _figures(report: ValidationReport) -> pd.DataFrame:
-    import pandas as pd
 
-    frame = _frame(report, "figures")
-    frame["value"] = _parsed(frame["value"], schema.parse_count, "Int64")
-    frame["as_of"] = pd.to_datetime(frame["as_of"], format="%Y-%m-%d")
-    return frame
+    return _frame(report, "figures")
 
 
 def load_dataset(

@@ -7,23 +7,32 @@ only the first; each names file, row, column and reason.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from protestmap.dataset import schema
+from protestmap.dataset._columns import Columns
 from protestmap.dataset._csv import Problem, Table, read_table
+from protestmap.dataset._fastcsv import WHITESPACE, re2_class, trim
 from protestmap.places.gazetteer import load_gazetteer, normalize
 
 __all__ = ["Problem", "ValidationReport", "dataset_paths", "validate_dataset"]
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_URL = "^https?://" + re2_class(WHITESPACE, negate=True) + "+$"
 _UBIGEO = re.compile(r"^(\d{2}|\d{4}|\d{6})$")
 _DEPARTMENT_CODES = {name: code for code, name in schema.DEPARTMENTS.items()}
 _ADMIN = ("admin1", "admin2", "admin3")
+
+
+def _numpy(values: pa.ChunkedArray) -> np.ndarray:
+    return values.to_numpy(zero_copy_only=False)
 
 
 @dataclass
@@ -87,127 +96,27 @@ def dataset_paths(path: Path) -> dict[str, Path]:
     return paths
 
 
-def _parse_date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
-    except ValueError:
-        return None
+def _ubigeo_problems(ubigeo: str, *admin: str) -> list[tuple[str, str]]:
+    """Check an ubigeo's shape against the names, then its existence and names in the gazetteer.
 
-
-class _RowChecker:
-    """Collects problems for one record; small helpers keep each rule to one line."""
-
-    def __init__(self, table: Table, line: int, row: dict[str, str], out: list[Problem]) -> None:
-        self.file, self.line, self.row, self.out = table.name, line, row, out
-
-    def get(self, column: str) -> str:
-        return self.row.get(column, "").strip()
-
-    def fail(self, column: str, reason: str) -> None:
-        self.out.append(Problem(self.file, self.line, column, reason))
-
-    def required(self, columns: Iterable[str]) -> None:
-        for column in sorted(columns):
-            if column in self.row and not self.get(column):
-                self.fail(column, "required value is empty")
-
-    def date(self, column: str) -> dt.date | None:
-        value = self.get(column)
-        if not value:
-            return None
-        parsed = _parse_date(value)
-        if parsed is None:
-            self.fail(column, f"{value!r} is not a real date in YYYY-MM-DD form")
-        elif not schema.DATE_MIN <= parsed <= schema.DATE_MAX:
-            self.fail(column, f"{value} is outside {schema.DATE_MIN}..{schema.DATE_MAX}")
-            return None
-        return parsed
-
-    def integer(self, column: str, *, allowed: Iterable[int] | None = None) -> int | None:
-        value = self.get(column)
-        reason = schema.count_problem(value)
-        if reason is not None:
-            self.fail(column, reason)
-            return None
-        if not value:
-            return None
-        number = int(value)
-        allowed = tuple(allowed) if allowed is not None else None
-        if allowed is not None and number not in allowed:
-            self.fail(column, f"{number} is not one of {', '.join(map(str, allowed))}")
-            return None
-        return number
-
-    def coordinate(self, column: str) -> float | None:
-        value = self.get(column)
-        reason = schema.coordinate_problem(value, axis=column)
-        if reason is not None:
-            self.fail(column, reason)
-            return None
-        return float(value) if value else None
-
-    def text(self, numeric: frozenset[str]) -> None:
-        for column, value in self.row.items():
-            reason = schema.text_problem(value) if column not in numeric else None
-            if reason is not None:
-                self.fail(column or "-", reason)
-
-    def choice(self, column: str, vocabulary: Iterable[str]) -> str | None:
-        value = self.get(column)
-        vocabulary = tuple(vocabulary)
-        if value and value not in vocabulary:
-            self.fail(column, f"unknown value {value!r}; expected one of: {', '.join(vocabulary)}")
-            return None
-        return value or None
-
-    def identifier(self, column: str) -> str | None:
-        value = self.get(column)
-        if value and not _ID.match(value):
-            self.fail(column, f"{value!r} is not a valid id (letters, digits, '-', '_', '.')")
-            return None
-        return value or None
-
-
-def _check_national(c: _RowChecker, precision: int | None) -> None:
-    for column in ("admin1", "admin2", "admin3", "ubigeo", "latitude", "longitude"):
-        if c.get(column):
-            c.fail(column, "must be empty for a national-scope incident")
-    if precision not in (None, 3):
-        c.fail("geo_precision", "a national-scope incident has geo_precision 3 or empty")
-
-
-def _check_ubigeo(c: _RowChecker, ubigeo: str, admin: list[str]) -> bool:
-    """Check the ubigeo's shape against the names; return whether it can be looked up."""
+    The name comparison ignores accents, case and punctuation, exactly as the geocoding stage does;
+    a row that fails it would be left off the maps as inconsistent.
+    """
     depth = 3 if admin[2] else 2 if admin[1] else 1
     if not _UBIGEO.match(ubigeo):
-        c.fail("ubigeo", f"{ubigeo!r} is not a 2-, 4- or 6-digit INEI ubigeo")
-    elif len(ubigeo) != 2 * depth:
-        c.fail("ubigeo", f"{ubigeo} has {len(ubigeo)} digits but the deepest level named needs {2 * depth}")
-    elif admin[0] in _DEPARTMENT_CODES and ubigeo[:2] != _DEPARTMENT_CODES[admin[0]]:
-        c.fail("ubigeo", f"{ubigeo} is not in {admin[0]} (code {_DEPARTMENT_CODES[admin[0]]})")
-    else:
-        return True
-    return False
-
-
-@functools.lru_cache(maxsize=65536)
-def _folded(name: str) -> str:
-    return normalize(name)
-
-
-def _check_code_in_gazetteer(c: _RowChecker, ubigeo: str, admin: list[str]) -> None:
-    """Check that the ubigeo exists and that the province and district named are its own.
-
-    The comparison ignores accents, case and punctuation, exactly as the geocoding stage does; a
-    row that fails it would be left off the maps as inconsistent.
-    """
+        return [("ubigeo", f"{ubigeo!r} is not a 2-, 4- or 6-digit INEI ubigeo")]
+    if len(ubigeo) != 2 * depth:
+        return [("ubigeo", f"{ubigeo} has {len(ubigeo)} digits but the deepest level named needs {2 * depth}")]
+    if admin[0] in _DEPARTMENT_CODES and ubigeo[:2] != _DEPARTMENT_CODES[admin[0]]:
+        return [("ubigeo", f"{ubigeo} is not in {admin[0]} (code {_DEPARTMENT_CODES[admin[0]]})")]
     entry = load_gazetteer().unit(ubigeo)
     if entry is None:
-        c.fail("ubigeo", f"{ubigeo} is not an INEI code in the gazetteer; check the digits")
-        return
-    for column, given, official in zip(_ADMIN[1:], admin[1:], entry.admin[1:], strict=True):
-        if given and official and _folded(given) != _folded(official):
-            c.fail(column, f"{given!r} does not match ubigeo {ubigeo}, which is {official!r}; fix the name or the code")
+        return [("ubigeo", f"{ubigeo} is not an INEI code in the gazetteer; check the digits")]
+    return [
+        (column, f"{given!r} does not match ubigeo {ubigeo}, which is {official!r}; fix the name or the code")
+        for column, given, official in zip(_ADMIN[1:], admin[1:], entry.admin[1:], strict=True)
+        if given and official and normalize(given) != normalize(official)
+    ]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -220,104 +129,120 @@ def _unplaced(location: str, admin1: str, admin2: str, admin3: str) -> str | Non
     return reason if entry is None else None
 
 
-def _check_name_in_gazetteer(c: _RowChecker) -> None:
+def _name_problems(location: str, *admin: str) -> list[tuple[str, str]]:
     """Check that a row without ubigeo or coordinates names a place the gazetteer resolves to one unit."""
-    names = [c.get(k) for k in _ADMIN]
-    reason = _unplaced(c.get("location"), *names)
-    if reason is not None:
-        column = next((k for k, v in zip(_ADMIN[::-1], names[::-1], strict=True) if v), "location")
-        c.fail(column, f"the maps cannot place this row ({reason}); give the ubigeo or coordinates")
+    reason = _unplaced(location, *admin)
+    if reason is None:
+        return []
+    column = next((k for k, v in zip(_ADMIN[::-1], admin[::-1], strict=True) if v), "location")
+    return [(column, f"the maps cannot place this row ({reason}); give the ubigeo or coordinates")]
 
 
-def _check_place(c: _RowChecker) -> None:
-    scope = c.choice("scope", schema.SCOPES)
-    admin = [c.get(k) for k in _ADMIN]
-    ubigeo, precision = c.get("ubigeo"), c.integer("geo_precision", allowed=schema.GEO_PRECISIONS)
-    lat, lon = c.coordinate("latitude"), c.coordinate("longitude")
-    if scope == "national":
-        _check_national(c, precision)
-        return
-    if scope is not None and not admin[0]:
-        c.fail("admin1", f"a {scope} incident needs its department")
-    if scope is not None and precision is None:
-        c.fail("geo_precision", "required for local and regional incidents")
-    if scope == "regional" and precision == 1:
-        c.fail("geo_precision", "a regional incident cannot have town precision (1)")
-    if admin[0] and admin[0] not in _DEPARTMENT_CODES:
-        c.fail("admin1", f"{admin[0]!r} is not an INEI department name (e.g. 'Apurímac', 'Cusco')")
-    if admin[2] and not admin[1]:
-        c.fail("admin2", "a district is given without its province")
-    if ubigeo and _check_ubigeo(c, ubigeo, admin):
-        _check_code_in_gazetteer(c, ubigeo, admin)
-    elif not ubigeo and not c.get("latitude") and admin[0] in {"", *_DEPARTMENT_CODES}:
-        _check_name_in_gazetteer(c)
-    if bool(c.get("latitude")) != bool(c.get("longitude")):
-        c.fail("longitude" if c.get("latitude") else "latitude", "latitude and longitude go together")
-    elif lat is not None and lon is not None and schema.point_problem(lat, lon):
-        c.fail("latitude", schema.point_problem(lat, lon) or "")
+def _check_national(c: Columns, national: np.ndarray, precision: np.ndarray) -> None:
+    for column in (*_ADMIN, "ubigeo", "latitude", "longitude"):
+        c.fail(national & c.filled(column), column, "must be empty for a national-scope incident")
+    wrong = national & (precision >= 0) & (precision != 3)
+    c.fail(wrong, "geo_precision", "a national-scope incident has geo_precision 3 or empty")
 
 
-def _check_incidents(table: Table, source_ids: set[str], out: list[Problem]) -> set[str]:
-    seen: dict[str, int] = {}
-    for line, row in table.records:
-        c = _RowChecker(table, line, row, out)
-        c.required(schema.REQUIRED["incidents"])
-        c.text(schema.NUMERIC["incidents"])
-        event_id = c.identifier("event_id")
-        if event_id and event_id in seen:
-            c.fail("event_id", f"duplicate id {event_id!r} (first on row {seen[event_id]})")
-        elif event_id:
-            seen[event_id] = line
-        start, end = c.date("event_date"), c.date("end_date")
-        if start and end and end < start:
-            c.fail("end_date", f"{end} is before event_date {start}")
-        c.integer("time_precision", allowed=schema.TIME_PRECISIONS)
-        c.choice("event_type", schema.EVENT_TYPES)
-        for measure in schema.MEASURES:
-            c.integer(measure)
-        _check_place(c)
-        refs = [r.strip() for r in c.get("source_ids").split(";") if r.strip()]
-        if c.get("source_ids") and not refs:
-            c.fail("source_ids", f"{c.get('source_ids')!r} names no source; give at least one source_id")
-        for ref in refs:
-            if ref not in source_ids:
-                c.fail("source_ids", f"source {ref!r} is not in {schema.FILES['sources']}")
-    return set(seen)
+def _check_levels(c: Columns, local: np.ndarray, scoped: np.ndarray, precision: np.ndarray) -> None:
+    """Check department, precision and the chain of names, for rows that are not national."""
+    admin1 = c.filled("admin1")
+    c.fail(
+        local & scoped & ~admin1,
+        "admin1",
+        lambda scope: f"a {scope} incident needs its department",
+        source=c.get("scope"),
+    )
+    c.fail(local & scoped & (precision < 0), "geo_precision", "required for local and regional incidents")
+    regional = _numpy(pc.equal(c.get("scope"), "regional"))
+    c.fail(local & regional & (precision == 1), "geo_precision", "a regional incident cannot have town precision (1)")
+    known = _numpy(pc.is_in(c.get("admin1"), pa.array(list(_DEPARTMENT_CODES))))
+    reason = "{!r} is not an INEI department name (e.g. 'Apurímac', 'Cusco')".format
+    c.fail(local & admin1 & ~known, "admin1", reason)
+    c.fail(local & c.filled("admin3") & ~c.filled("admin2"), "admin2", "a district is given without its province")
+    ubigeo, latitude = c.filled("ubigeo"), c.filled("latitude")
+    c.per_key(local & ubigeo, ("ubigeo", *_ADMIN), _ubigeo_problems)
+    c.per_key(local & ~ubigeo & ~latitude & (known | ~admin1), ("location", *_ADMIN), _name_problems)
 
 
-def _check_sources(table: Table, out: list[Problem]) -> set[str]:
-    seen: dict[str, int] = {}
-    for line, row in table.records:
-        c = _RowChecker(table, line, row, out)
-        c.required(schema.REQUIRED["sources"])
-        c.text(schema.NUMERIC["sources"])
-        source_id = c.identifier("source_id")
-        if source_id and source_id in seen:
-            c.fail("source_id", f"duplicate id {source_id!r} (first on row {seen[source_id]})")
-        elif source_id:
-            seen[source_id] = line
-        c.choice("kind", schema.SOURCE_KINDS)
-        c.date("published")
-        url = c.get("url")
-        if url and not re.match(r"^https?://\S+$", url):
-            c.fail("url", f"{url!r} is not an http(s) URL")
-        if c.get("kind") == "seed" and not c.get("reference"):
-            c.fail("reference", "a seed source names its article file in 'reference'")
-    return set(seen)
+def _check_point(c: Columns, local: np.ndarray, latitude: np.ndarray, longitude: np.ndarray) -> None:
+    has_lat, has_lon = c.filled("latitude"), c.filled("longitude")
+    c.fail(local & has_lat & ~has_lon, "longitude", "latitude and longitude go together")
+    c.fail(local & ~has_lat & has_lon, "latitude", "latitude and longitude go together")
+    lon_min, lat_min, lon_max, lat_max = schema.PERU_BBOX
+    inside = (latitude >= lat_min) & (latitude <= lat_max) & (longitude >= lon_min) & (longitude <= lon_max)
+    outside = local & (has_lat == has_lon) & ~np.isnan(latitude) & ~np.isnan(longitude) & ~inside
+    points = iter(zip(latitude[outside].tolist(), longitude[outside].tolist(), strict=True))
+    c.fail(outside, "latitude", lambda _: schema.point_problem(*next(points)))
 
 
-def _check_figures(table: Table, event_ids: set[str], source_ids: set[str], out: list[Problem]) -> None:
-    for line, row in table.records:
-        c = _RowChecker(table, line, row, out)
-        c.required(schema.REQUIRED["figures"])
-        c.text(schema.NUMERIC["figures"])
-        if c.get("event_id") and c.get("event_id") not in event_ids:
-            c.fail("event_id", f"incident {c.get('event_id')!r} is not in {schema.FILES['incidents']}")
-        if c.get("source_id") and c.get("source_id") not in source_ids:
-            c.fail("source_id", f"source {c.get('source_id')!r} is not in {schema.FILES['sources']}")
-        c.choice("measure", schema.MEASURES)
-        c.integer("value")
-        c.date("as_of")
+def _check_place(c: Columns) -> None:
+    scoped = c.choice("scope", schema.SCOPES)
+    precision = c.integer("geo_precision", allowed=schema.GEO_PRECISIONS)
+    latitude, longitude = c.coordinate("latitude"), c.coordinate("longitude")
+    national = _numpy(pc.equal(c.get("scope"), "national"))
+    _check_national(c, national, precision)
+    _check_levels(c, ~national, scoped, precision)
+    _check_point(c, ~national, latitude, longitude)
+
+
+def _check_sources_cited(c: Columns, source_ids: pa.Array) -> None:
+    """Check that ``source_ids`` names at least one source and only sources that exist."""
+    lists = pc.split_pattern(c.get("source_ids"), ";")
+    refs, owners = trim(pc.list_flatten(lists)), _numpy(pc.list_parent_indices(lists))
+    named = _numpy(pc.not_equal(refs, ""))
+    counted = np.bincount(owners[named], minlength=c.rows)
+    none = "{!r} names no source; give at least one source_id".format
+    c.fail(c.filled("source_ids") & (counted == 0), "source_ids", none)
+    unknown = named & ~_numpy(pc.is_in(refs, source_ids))
+    lines = c.table.lines[owners[unknown]].tolist()
+    for line, ref in zip(lines, refs.filter(pa.array(unknown)).to_pylist(), strict=True):
+        c.out.append(Problem(c.file, line, "source_ids", f"source {ref!r} is not in {schema.FILES['sources']}"))
+
+
+def _check_incidents(c: Columns, source_ids: pa.Array) -> pa.Array:
+    c.required(schema.REQUIRED["incidents"])
+    c.text(schema.NUMERIC["incidents"])
+    event_ids = c.duplicates("event_id", c.identifier("event_id"))
+    start, end = c.date("event_date"), c.date("end_date")
+    before = (start >= 0) & (end >= 0) & (end < start)
+    starts = iter(c.values(before, "event_date"))
+    c.fail(before, "end_date", lambda end: f"{end} is before event_date {next(starts)}")
+    c.integer("time_precision", allowed=schema.TIME_PRECISIONS)
+    c.choice("event_type", schema.EVENT_TYPES)
+    for measure in schema.MEASURES:
+        c.integer(measure)
+    _check_place(c)
+    _check_sources_cited(c, source_ids)
+    return event_ids
+
+
+def _check_sources(c: Columns) -> pa.Array:
+    c.required(schema.REQUIRED["sources"])
+    c.text(schema.NUMERIC["sources"])
+    source_ids = c.duplicates("source_id", c.identifier("source_id"))
+    c.choice("kind", schema.SOURCE_KINDS)
+    c.date("published")
+    web = _numpy(pc.match_substring_regex(c.get("url"), _URL))
+    c.fail(c.filled("url") & ~web, "url", "{!r} is not an http(s) URL".format)
+    seed = _numpy(pc.equal(c.get("kind"), "seed"))
+    c.fail(seed & ~c.filled("reference"), "reference", "a seed source names its article file in 'reference'")
+    return source_ids
+
+
+def _check_figures(c: Columns, event_ids: pa.Array, source_ids: pa.Array) -> None:
+    c.required(schema.REQUIRED["figures"])
+    c.text(schema.NUMERIC["figures"])
+    for column, known, role in (("event_id", event_ids, "incidents"), ("source_id", source_ids, "sources")):
+        cited = pc.unique(c.get(column))
+        present = known.filter(pc.is_in(known, cited))  # probe the large set with the small one
+        missing = c.filled(column) & ~_numpy(pc.is_in(c.get(column), present))
+        what = "incident" if role == "incidents" else "source"
+        c.fail(missing, column, lambda v, what=what, role=role: f"{what} {v!r} is not in {schema.FILES[role]}")
+    c.choice("measure", schema.MEASURES)
+    c.integer("value")
+    c.date("as_of")
 
 
 def validate_dataset(path: Path, *, read: Callable[[Path, tuple[str, ...]], Table] = read_table) -> ValidationReport:
@@ -339,8 +264,9 @@ def validate_dataset(path: Path, *, read: Callable[[Path, tuple[str, ...]], Tabl
     for role, file in dataset_paths(Path(path)).items():
         report.tables[role] = read(file, schema.COLUMNS[role])
     out: list[Problem] = [p for t in report.tables.values() for p in t.problems]
-    source_ids = _check_sources(report.tables["sources"], out)
-    event_ids = _check_incidents(report.tables["incidents"], source_ids, out)
-    _check_figures(report.tables["figures"], event_ids, source_ids, out)
+    columns = {role: Columns(table, out) for role, table in report.tables.items()}
+    source_ids = _check_sources(columns["sources"])
+    event_ids = _check_incidents(columns["incidents"], source_ids)
+    _check_figures(columns["figures"], event_ids, source_ids)
     report.problems = sorted(set(out))
     return report

@@ -1,0 +1,123 @@
+"""The one-pass reader and the column checks agree with the record-by-record reader, cell for cell."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from protestmap.dataset import schema
+from protestmap.dataset._columns import Columns
+from protestmap.dataset._csv import Table, read_records, read_table
+from protestmap.dataset._fastcsv import WHITESPACE, blank, read_clean, trim
+from protestmap.dataset.load import load_dataset
+
+TINY = Path(__file__).parent / "fixtures" / "tiny"
+HEADER = "a,b,c\n"
+# Pieces that exercise quoting, line ends, blank records, whitespace and encoding.
+PIECES = ["x", "1", " ", ",", '"', '""', "\n", "\r\n", "\r", "\u00a0", "\x1c", "é", "\ufeff", "\x00", '"q,"', "=", "\t"]
+
+
+def test_whitespace_is_every_character_python_strips() -> None:
+    everything = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    assert everything == WHITESPACE
+
+
+@pytest.mark.parametrize("value", ["", " ", "a", " a ", "\u00a0a\u3000", "\x1c\x1fa", "é", "a\u2029", "\u2029"])
+def test_trim_and_blank_match_str_strip(value: str) -> None:
+    values = pa.chunked_array([pa.array([value, "z"]), pa.array([value])])
+    assert trim(values).to_pylist() == [value.strip(), "z", value.strip()]
+    assert blank(values).tolist() == [not value.strip(), False, not value.strip()]
+
+
+def _same(fast: Table, slow: Table) -> None:
+    assert fast.rows_in == slow.rows_in
+    assert fast.problems == slow.problems
+    assert fast.header == slow.header
+    assert fast.data.to_pylist() == slow.data.to_pylist()
+    assert fast.lines.tolist() == slow.lines.tolist()
+    assert fast.starts.tolist() == slow.starts.tolist()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.lists(st.sampled_from(PIECES), max_size=40), raw=st.sampled_from([b"", b"\xf3", b"\xef\xbb\xbf"]))
+def test_one_pass_reading_equals_record_by_record_reading(tmp_path: Path, body: list[str], raw: bytes) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(raw + (HEADER + "".join(body)).encode())
+    _same(read_table(path, ("a", "b", "c")), read_records(path, ("a", "b", "c")))
+
+
+def test_clean_files_take_the_one_pass_path_and_damaged_ones_do_not(tmp_path: Path) -> None:
+    assert read_clean(TINY / "incidents.csv", field_limit=131072) is not None
+    for damage in ['"x" y', '"open', "x,y", "a\rb"]:
+        path = tmp_path / "t.csv"
+        path.write_text(HEADER + f"1,2,{damage}\n", encoding="utf-8")
+        assert read_clean(path, field_limit=131072) is None, damage
+
+
+def test_a_field_over_the_csv_limit_is_reported_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(HEADER + "1,2," + "x" * 200 + "\n3,4,5\n", encoding="utf-8")
+    assert read_clean(path, field_limit=100) is None
+    assert read_clean(path, field_limit=200) is not None
+
+
+def _chunked(rows: list[dict[str, str]], size: int) -> Table:
+    """A table whose columns come in several chunks, as pyarrow reads a large file."""
+    parts = [pa.Table.from_pylist(rows[i : i + size]) for i in range(0, len(rows), size)]
+    table = Table(path=Path("t.csv"), header=list(rows[0]))
+    table.data = pa.concat_tables(parts)
+    table.lines = np.arange(2, len(rows) + 2)
+    table.rows_in, table.starts = len(rows), table.lines
+    return table
+
+
+def test_checks_find_defects_in_any_chunk_on_the_right_line() -> None:
+    rows = [{"id": f"r{i}", "note": "fine", "n": str(i % 7)} for i in range(50)]
+    rows[23]["note"] = "bad\u202e"
+    rows[41]["id"] = "r3"
+    rows[45]["n"] = "١"
+    rows[12]["note"] = " =1+1"
+    out: list = []
+    c = Columns(_chunked(rows, 10), out)
+    assert c.table.data.column("note").num_chunks == 5
+    c.text(frozenset({"n"}))
+    c.duplicates("id", c.identifier("id"))
+    c.integer("n")
+    assert sorted((p.row, p.column) for p in out) == [(14, "note"), (25, "note"), (43, "id"), (47, "n")]
+    assert "first on row 5" in next(p.reason for p in out if p.column == "id")
+
+
+def test_loader_types_are_unchanged() -> None:
+    incidents, sources, figures = load_dataset(TINY)
+    expected = {
+        "event_date": "datetime64[us]",
+        "fatalities": "Int64",
+        "geo_precision": "Int64",
+        "latitude": "Float64",
+        "ubigeo": "string",
+        "notes": "string",
+    }
+    assert {k: str(incidents[k].dtype) for k in expected} == expected
+    assert str(sources["published"].dtype) == "datetime64[us]"
+    assert str(figures["value"].dtype) == "Int64"
+    assert incidents["end_date"].isna().tolist() == [True, False, True]
+    assert incidents["latitude"].isna().tolist() == [False, True, True]
+
+
+def test_validated_table_is_what_the_loader_reads(tmp_path: Path) -> None:
+    """Padding and empty cells are read as validate saw them: stripped, empty meaning missing."""
+    path = tmp_path / "incidents.csv"
+    for name in ("sources.csv", "source_figures.csv"):
+        (tmp_path / name).write_bytes((TINY / name).read_bytes())
+    path.write_text(
+        (TINY / "incidents.csv").read_text(encoding="utf-8").replace(",17,", ", 17\u00a0,"), encoding="utf-8"
+    )
+    incidents = load_dataset(tmp_path)[0]
+    assert incidents.loc[0, "fatalities"] == 17
+    assert tuple(incidents.columns[:-1]) == schema.INCIDENT_COLUMNS
