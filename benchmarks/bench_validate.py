@@ -28,7 +28,7 @@ import json, resource, sys, time
 from pathlib import Path
 kind, path = sys.argv[1], Path(sys.argv[2])
 import pandas as pd
-from protestmap.dataset.validate import validate_dataset
+from protestmap import validate_dataset
 validate_dataset(Path(sys.argv[3]))  # warm the gazetteer and imports on the tiny dataset
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start, cpu = time.perf_counter(), time.process_time()

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from protestmap import validate_dataset
 from protestmap.dataset.load import default_data_dir
-from protestmap.dataset.validate import validate_dataset
 
 Edit = Callable[[bytes], bytes]
 

@@ -15,7 +15,7 @@ from protestmap.dataset import schema
 from protestmap.dataset._columns import Columns
 from protestmap.dataset._csv import Table, read_records, read_table
 from protestmap.dataset._fastcsv import WHITESPACE, blank, read_clean, trim
-from protestmap.dataset.load import load_dataset
+from protestmap.pipeline import load_dataset
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
 HEADER = "a,b,c\n"

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 import protestmap
+from protestmap import validate_dataset
 from protestmap.dataset.load import default_data_dir
-from protestmap.dataset.validate import ValidationReport, validate_dataset
+from protestmap.dataset.validate import ValidationReport
 from protestmap.errors import InvalidIncidentError
 
 Edit = Callable[[bytes], bytes]

@@ -9,14 +9,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from protestmap.dataset.load import default_data_dir, load_figures, load_incidents, load_sources
-from protestmap.dataset.validate import validate_dataset
+from protestmap.dataset.load import default_data_dir
 from protestmap.errors import (
     BoundariesNotFoundError,
     InvalidIncidentError,
     PlaceNotFoundError,
     ProtestmapError,
 )
+from protestmap.pipeline import load_figures, load_incidents, load_sources, validate_dataset
 
 if TYPE_CHECKING:
     from protestmap.places.geocoder import PeruGazetteer

@@ -8,6 +8,7 @@ The command line and the notebook call these functions; each stage stays usable 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +21,74 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
+    from protestmap.dataset.validate import ValidationReport
     from protestmap.maps.content import Window
+    from protestmap.places.check import GazetteerPlaces
     from protestmap.spatial.boundaries import Boundaries
 
-__all__ = ["MapFile", "Prepared", "prepare", "write_day_map", "write_timeline"]
+__all__ = [
+    "MapFile",
+    "Prepared",
+    "load_dataset",
+    "load_figures",
+    "load_incidents",
+    "load_sources",
+    "prepare",
+    "reference_places",
+    "validate_dataset",
+    "write_day_map",
+    "write_timeline",
+]
+
+
+@functools.cache
+def reference_places() -> GazetteerPlaces:
+    """Return the INEI reference (the packaged gazetteer) that validation checks places against."""
+    from protestmap.places.check import GazetteerPlaces
+
+    return GazetteerPlaces()
+
+
+def validate_dataset(path: str | os.PathLike[str] | None = None) -> ValidationReport:
+    """Validate a dataset (the bundled one by default), places included; report every problem.
+
+    See :func:`protestmap.dataset.validate.validate_dataset` for what is checked.
+    """
+    from protestmap.dataset import validate
+    from protestmap.dataset.load import default_data_dir
+
+    target = Path(path) if path is not None else default_data_dir()
+    return validate.validate_dataset(target, places=reference_places())
+
+
+def load_incidents(path: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:
+    """Load and validate the incident table (see :func:`protestmap.dataset.load.load_incidents`)."""
+    from protestmap.dataset import load
+
+    return load.load_incidents(path, places=reference_places())
+
+
+def load_sources(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Load the source table, indexed by ``source_id``, once the dataset validates."""
+    from protestmap.dataset import load
+
+    return load.load_sources(path, places=reference_places())
+
+
+def load_figures(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Load every source's own figure where sources disagree, once the dataset validates."""
+    from protestmap.dataset import load
+
+    return load.load_figures(path, places=reference_places())
+
+
+def load_dataset(
+    path: str | os.PathLike[str] | None = None,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
+    """Load incidents, sources and figures with one validation pass, places included."""
+    from protestmap.dataset import load
+
+    return load.load_dataset(path, places=reference_places())
 
 
 @dataclass
@@ -77,7 +142,6 @@ def prepare(
     Prepared
         The joined table and the problems met.
     """
-    from protestmap.dataset.load import load_dataset
     from protestmap.places.table import geocode_incidents
     from protestmap.spatial.boundaries import load_boundaries
     from protestmap.spatial.join import join_incidents

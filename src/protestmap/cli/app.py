@@ -53,8 +53,8 @@ def validate(path: DataPath = None) -> None:
     cited source exists. Exits 0 when the dataset is valid, 1 otherwise.
     """
     from protestmap.dataset.load import default_data_dir
-    from protestmap.dataset.validate import validate_dataset
     from protestmap.errors import DatasetNotFoundError
+    from protestmap.pipeline import validate_dataset
 
     try:
         target = path if path is not None else default_data_dir()
@@ -318,8 +318,8 @@ def _check_timeline_span(data: Path | None, start: dt.date | None, end: dt.date 
         return
     import pandas as pd
 
-    from protestmap.dataset.load import load_incidents
     from protestmap.errors import RenderError
+    from protestmap.pipeline import load_incidents
 
     incidents = load_incidents(data)
     dates = pd.concat([incidents["event_date"], incidents["end_date"]]).dropna()
@@ -393,8 +393,8 @@ def extract(
 
 def _propose(extractions: list, into: Path, *, apply: bool, min_confidence: float) -> None:
     from protestmap._io import write_atomic
-    from protestmap.dataset.load import load_incidents
     from protestmap.dataset.write import rows_to_csv
+    from protestmap.pipeline import load_incidents
     from protestmap.text.evaluate import CANDIDATE_COLUMNS, apply_proposals, propose_into
 
     proposals = propose_into(extractions, load_incidents(into), min_confidence=min_confidence)

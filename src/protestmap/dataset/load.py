@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from protestmap.dataset import schema
-from protestmap.dataset.validate import ValidationReport, dataset_paths, validate_dataset
+from protestmap.dataset.validate import PlaceRegistry, ValidationReport, dataset_paths, validate_dataset
 from protestmap.errors import DatasetNotFoundError, InvalidIncidentError
 
 if TYPE_CHECKING:
@@ -56,12 +56,12 @@ def default_data_dir() -> Path:
     raise DatasetNotFoundError(message)
 
 
-def _checked(path: str | os.PathLike[str] | None) -> ValidationReport:
+def _checked(path: str | os.PathLike[str] | None, places: PlaceRegistry | None) -> ValidationReport:
     target = Path(path) if path is not None else default_data_dir()
     if not target.exists():
         message = f"incident dataset not found: {target}"
         raise DatasetNotFoundError(message)
-    report = validate_dataset(target)
+    report = validate_dataset(target, places=places)
     if not report.ok:
         raise InvalidIncidentError(report.problems)
     return report
@@ -108,13 +108,18 @@ def _frame(report: ValidationReport, role: str) -> pd.DataFrame:
     return pa.table(columns).to_pandas(types_mapper=types.get)
 
 
-def load_incidents(path: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:
+def load_incidents(
+    path: str | os.PathLike[str] | None = None, *, places: PlaceRegistry | None = None
+) -> gpd.GeoDataFrame:
     """Load and validate the incident table.
 
     Parameters
     ----------
     path
         A dataset directory or its ``incidents.csv``; the bundled dataset when omitted.
+    places
+        The INEI reference to check codes and names against (see
+        :func:`protestmap.dataset.validate.validate_dataset`); :mod:`protestmap` always gives it.
 
     Returns
     -------
@@ -136,7 +141,7 @@ def load_incidents(path: str | os.PathLike[str] | None = None) -> gpd.GeoDataFra
     >>> incidents.crs.to_epsg()
     4326
     """
-    return _incidents(_checked(path))
+    return _incidents(_checked(path, places))
 
 
 def _incidents(report: ValidationReport) -> gpd.GeoDataFrame:
@@ -150,20 +155,23 @@ def _incidents(report: ValidationReport) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
 
 
-def load_sources(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+def load_sources(path: str | os.PathLike[str] | None = None, *, places: PlaceRegistry | None = None) -> pd.DataFrame:
     """Load the source table that incidents cite by ``source_id``.
 
     Parameters
     ----------
     path
         A dataset directory or its ``incidents.csv``; the bundled dataset when omitted.
+    places
+        The INEI reference to check codes and names against (see
+        :func:`protestmap.dataset.validate.validate_dataset`); :mod:`protestmap` always gives it.
 
     Returns
     -------
     pandas.DataFrame
         One row per source, indexed by ``source_id``.
     """
-    return _sources(_checked(path))
+    return _sources(_checked(path, places))
 
 
 def _sources(report: ValidationReport) -> pd.DataFrame:
@@ -171,20 +179,23 @@ def _sources(report: ValidationReport) -> pd.DataFrame:
     return _frame(report, "sources").set_index("source_id")
 
 
-def load_figures(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+def load_figures(path: str | os.PathLike[str] | None = None, *, places: PlaceRegistry | None = None) -> pd.DataFrame:
     """Load the per-source figures, where sources disagree on an incident's counts.
 
     Parameters
     ----------
     path
         A dataset directory or its ``incidents.csv``; the bundled dataset when omitted.
+    places
+        The INEI reference to check codes and names against (see
+        :func:`protestmap.dataset.validate.validate_dataset`); :mod:`protestmap` always gives it.
 
     Returns
     -------
     pandas.DataFrame
         One row per (incident, source, measure) with the value that source reported.
     """
-    return _figures(_checked(path))
+    return _figures(_checked(path, places))
 
 
 def _figures(report: ValidationReport) -> pd.DataFrame:
@@ -193,7 +204,7 @@ def _figures(report: ValidationReport) -> pd.DataFrame:
 
 
 def load_dataset(
-    path: str | os.PathLike[str] | None = None,
+    path: str | os.PathLike[str] | None = None, *, places: PlaceRegistry | None = None
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
     """Load incidents, sources and per-source figures with a single validation pass.
 
@@ -201,13 +212,16 @@ def load_dataset(
     ----------
     path
         A dataset directory or its ``incidents.csv``; the bundled dataset when omitted.
+    places
+        The INEI reference to check codes and names against (see
+        :func:`protestmap.dataset.validate.validate_dataset`); :mod:`protestmap` always gives it.
 
     Returns
     -------
     tuple
         What :func:`load_incidents`, :func:`load_sources` and :func:`load_figures` return.
     """
-    report = _checked(path)
+    report = _checked(path, places)
     return _incidents(report), _sources(report), _figures(report)
 
 

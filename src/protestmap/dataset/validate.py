@@ -7,11 +7,11 @@ only the first; each names file, row, column and reason.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -21,9 +21,8 @@ from protestmap.dataset import schema
 from protestmap.dataset._columns import Columns
 from protestmap.dataset._csv import Problem, Table, read_table
 from protestmap.dataset._fastcsv import WHITESPACE, re2_class, trim
-from protestmap.places.gazetteer import load_gazetteer, normalize
 
-__all__ = ["Problem", "ValidationReport", "dataset_paths", "validate_dataset"]
+__all__ = ["PlaceRegistry", "Problem", "ValidationReport", "dataset_paths", "validate_dataset"]
 
 _URL = "^https?://" + re2_class(WHITESPACE, negate=True) + "+$"
 _UBIGEO = re.compile(r"^(\d{2}|\d{4}|\d{6})$")
@@ -96,46 +95,58 @@ def dataset_paths(path: Path) -> dict[str, Path]:
     return paths
 
 
-def _ubigeo_problems(ubigeo: str, *admin: str) -> list[tuple[str, str]]:
-    """Check an ubigeo's shape against the names, then its existence and names in the gazetteer.
+class PlaceRegistry(Protocol):
+    """The INEI reference a dataset's places are checked against (see :mod:`protestmap.places.check`).
 
-    The name comparison ignores accents, case and punctuation, exactly as the geocoding stage does;
-    a row that fails it would be left off the maps as inconsistent.
+    Validation receives it from the caller, so the dataset stage does not depend on the places stage.
     """
-    depth = 3 if admin[2] else 2 if admin[1] else 1
-    if not _UBIGEO.match(ubigeo):
-        return [("ubigeo", f"{ubigeo!r} is not a 2-, 4- or 6-digit INEI ubigeo")]
-    if len(ubigeo) != 2 * depth:
-        return [("ubigeo", f"{ubigeo} has {len(ubigeo)} digits but the deepest level named needs {2 * depth}")]
-    if admin[0] in _DEPARTMENT_CODES and ubigeo[:2] != _DEPARTMENT_CODES[admin[0]]:
-        return [("ubigeo", f"{ubigeo} is not in {admin[0]} (code {_DEPARTMENT_CODES[admin[0]]})")]
-    entry = load_gazetteer().unit(ubigeo)
-    if entry is None:
-        return [("ubigeo", f"{ubigeo} is not an INEI code in the gazetteer; check the digits")]
-    return [
-        (column, f"{given!r} does not match ubigeo {ubigeo}, which is {official!r}; fix the name or the code")
-        for column, given, official in zip(_ADMIN[1:], admin[1:], entry.admin[1:], strict=True)
-        if given and official and normalize(given) != normalize(official)
-    ]
+
+    def unit_names(self, ubigeo: str) -> tuple[str, str, str] | None:
+        """Return the department, province and district names of a code, or None if it is not INEI's."""
+
+    def same_name(self, given: str, official: str) -> bool:
+        """Tell whether two names are the same place name (accents, case and punctuation aside)."""
+
+    def why_unplaced(self, location: str, admin1: str, admin2: str, admin3: str) -> str | None:
+        """Return why these names cannot be placed on one unit, or None when they can."""
 
 
-@functools.lru_cache(maxsize=65536)
-def _unplaced(location: str, admin1: str, admin2: str, admin3: str) -> str | None:
-    """Return why the geocoding stage cannot place these names, or None when it can."""
-    from protestmap.places.table import _entry_for
+def _ubigeo_problems(places: PlaceRegistry | None) -> Callable[..., list[tuple[str, str]]]:
+    """Check an ubigeo's shape against the names, then (with ``places``) its existence and names."""
 
-    row = {"ubigeo": "", "location": location, "admin1": admin1, "admin2": admin2, "admin3": admin3}
-    entry, _, reason = _entry_for(row, load_gazetteer())
-    return reason if entry is None else None
+    def check(ubigeo: str, *admin: str) -> list[tuple[str, str]]:
+        depth = 3 if admin[2] else 2 if admin[1] else 1
+        if not _UBIGEO.match(ubigeo):
+            return [("ubigeo", f"{ubigeo!r} is not a 2-, 4- or 6-digit INEI ubigeo")]
+        if len(ubigeo) != 2 * depth:
+            return [("ubigeo", f"{ubigeo} has {len(ubigeo)} digits but the deepest level named needs {2 * depth}")]
+        if admin[0] in _DEPARTMENT_CODES and ubigeo[:2] != _DEPARTMENT_CODES[admin[0]]:
+            return [("ubigeo", f"{ubigeo} is not in {admin[0]} (code {_DEPARTMENT_CODES[admin[0]]})")]
+        if places is None:
+            return []
+        names = places.unit_names(ubigeo)
+        if names is None:
+            return [("ubigeo", f"{ubigeo} is not an INEI code in the gazetteer; check the digits")]
+        return [
+            (column, f"{given!r} does not match ubigeo {ubigeo}, which is {official!r}; fix the name or the code")
+            for column, given, official in zip(_ADMIN[1:], admin[1:], names[1:], strict=True)
+            if given and official and not places.same_name(given, official)
+        ]
+
+    return check
 
 
-def _name_problems(location: str, *admin: str) -> list[tuple[str, str]]:
-    """Check that a row without ubigeo or coordinates names a place the gazetteer resolves to one unit."""
-    reason = _unplaced(location, *admin)
-    if reason is None:
-        return []
-    column = next((k for k, v in zip(_ADMIN[::-1], admin[::-1], strict=True) if v), "location")
-    return [(column, f"the maps cannot place this row ({reason}); give the ubigeo or coordinates")]
+def _name_problems(places: PlaceRegistry) -> Callable[..., list[tuple[str, str]]]:
+    """Check that a row without ubigeo or coordinates names a place that resolves to one unit."""
+
+    def check(location: str, *admin: str) -> list[tuple[str, str]]:
+        reason = places.why_unplaced(location, *admin)
+        if reason is None:
+            return []
+        column = next((k for k, v in zip(_ADMIN[::-1], admin[::-1], strict=True) if v), "location")
+        return [(column, f"the maps cannot place this row ({reason}); give the ubigeo or coordinates")]
+
+    return check
 
 
 def _check_national(c: Columns, national: np.ndarray, precision: np.ndarray) -> None:
@@ -145,7 +156,9 @@ def _check_national(c: Columns, national: np.ndarray, precision: np.ndarray) -> 
     c.fail(wrong, "geo_precision", "a national-scope incident has geo_precision 3 or empty")
 
 
-def _check_levels(c: Columns, local: np.ndarray, scoped: np.ndarray, precision: np.ndarray) -> None:
+def _check_levels(
+    c: Columns, local: np.ndarray, scoped: np.ndarray, precision: np.ndarray, places: PlaceRegistry | None
+) -> None:
     """Check department, precision and the chain of names, for rows that are not national."""
     admin1 = c.filled("admin1")
     c.fail(
@@ -162,8 +175,9 @@ def _check_levels(c: Columns, local: np.ndarray, scoped: np.ndarray, precision: 
     c.fail(local & admin1 & ~known, "admin1", reason)
     c.fail(local & c.filled("admin3") & ~c.filled("admin2"), "admin2", "a district is given without its province")
     ubigeo, latitude = c.filled("ubigeo"), c.filled("latitude")
-    c.per_key(local & ubigeo, ("ubigeo", *_ADMIN), _ubigeo_problems)
-    c.per_key(local & ~ubigeo & ~latitude & (known | ~admin1), ("location", *_ADMIN), _name_problems)
+    c.per_key(local & ubigeo, ("ubigeo", *_ADMIN), _ubigeo_problems(places))
+    if places is not None:
+        c.per_key(local & ~ubigeo & ~latitude & (known | ~admin1), ("location", *_ADMIN), _name_problems(places))
 
 
 def _check_point(c: Columns, local: np.ndarray, latitude: np.ndarray, longitude: np.ndarray) -> None:
@@ -177,13 +191,13 @@ def _check_point(c: Columns, local: np.ndarray, latitude: np.ndarray, longitude:
     c.fail(outside, "latitude", lambda _: schema.point_problem(*next(points)))
 
 
-def _check_place(c: Columns) -> None:
+def _check_place(c: Columns, places: PlaceRegistry | None) -> None:
     scoped = c.choice("scope", schema.SCOPES)
     precision = c.integer("geo_precision", allowed=schema.GEO_PRECISIONS)
     latitude, longitude = c.coordinate("latitude"), c.coordinate("longitude")
     national = _numpy(pc.equal(c.get("scope"), "national"))
     _check_national(c, national, precision)
-    _check_levels(c, ~national, scoped, precision)
+    _check_levels(c, ~national, scoped, precision, places)
     _check_point(c, ~national, latitude, longitude)
 
 
@@ -201,7 +215,7 @@ def _check_sources_cited(c: Columns, source_ids: pa.Array) -> None:
         c.out.append(Problem(c.file, line, "source_ids", f"source {ref!r} is not in {schema.FILES['sources']}"))
 
 
-def _check_incidents(c: Columns, source_ids: pa.Array) -> pa.Array:
+def _check_incidents(c: Columns, source_ids: pa.Array, places: PlaceRegistry | None) -> pa.Array:
     c.required(schema.REQUIRED["incidents"])
     c.text(schema.NUMERIC["incidents"])
     event_ids = c.duplicates("event_id", c.identifier("event_id"))
@@ -213,7 +227,7 @@ def _check_incidents(c: Columns, source_ids: pa.Array) -> pa.Array:
     c.choice("event_type", schema.EVENT_TYPES)
     for measure in schema.MEASURES:
         c.integer(measure)
-    _check_place(c)
+    _check_place(c, places)
     _check_sources_cited(c, source_ids)
     return event_ids
 
@@ -245,13 +259,21 @@ def _check_figures(c: Columns, event_ids: pa.Array, source_ids: pa.Array) -> Non
     c.date("as_of")
 
 
-def validate_dataset(path: Path, *, read: Callable[[Path, tuple[str, ...]], Table] = read_table) -> ValidationReport:
+def validate_dataset(
+    path: Path,
+    *,
+    places: PlaceRegistry | None = None,
+    read: Callable[[Path, tuple[str, ...]], Table] = read_table,
+) -> ValidationReport:
     """Validate the dataset at ``path`` and report every problem.
 
     Parameters
     ----------
     path
         A dataset directory or its ``incidents.csv``.
+    places
+        The INEI reference to check codes and names against; without it only their shape is
+        checked. :func:`protestmap.validate_dataset` and the command line always give it.
     read
         The table reader (replaceable in tests).
 
@@ -266,7 +288,7 @@ def validate_dataset(path: Path, *, read: Callable[[Path, tuple[str, ...]], Tabl
     out: list[Problem] = [p for t in report.tables.values() for p in t.problems]
     columns = {role: Columns(table, out) for role, table in report.tables.items()}
     source_ids = _check_sources(columns["sources"])
-    event_ids = _check_incidents(columns["incidents"], source_ids)
+    event_ids = _check_incidents(columns["incidents"], source_ids, places)
     _check_figures(columns["figures"], event_ids, source_ids)
     report.problems = sorted(set(out))
     return report

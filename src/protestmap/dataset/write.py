@@ -14,10 +14,13 @@ import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from protestmap._io import TMP_PREFIX, permitted, write_atomic
 from protestmap.errors import InvalidIncidentError, Problem
+
+if TYPE_CHECKING:
+    from protestmap.dataset.validate import PlaceRegistry
 
 __all__ = ["append_rows", "newline_of", "replace_files", "rows_to_csv", "write_new_dataset"]
 
@@ -47,15 +50,15 @@ def append_rows(text: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[
     return text + rows_to_csv(rows, columns, newline=newline).split(newline, 1)[1]
 
 
-def _validate_folder(folder: Path) -> None:
+def _validate_folder(folder: Path, places: PlaceRegistry | None) -> None:
     from protestmap.dataset.validate import validate_dataset
 
-    report = validate_dataset(folder)
+    report = validate_dataset(folder, places=places)
     if not report.ok:
         raise InvalidIncidentError(report.problems)
 
 
-def replace_files(paths: Mapping[str, Path], texts: Mapping[str, str]) -> None:
+def replace_files(paths: Mapping[str, Path], texts: Mapping[str, str], *, places: PlaceRegistry | None = None) -> None:
     """Replace some files of a dataset, once the dataset with them validates.
 
     Parameters
@@ -64,6 +67,8 @@ def replace_files(paths: Mapping[str, Path], texts: Mapping[str, str]) -> None:
         Every file of the dataset, by role (see :func:`protestmap.dataset.validate.dataset_paths`).
     texts
         The new text of the files that change, by role.
+    places
+        The INEI reference the changed dataset is checked against.
 
     Raises
     ------
@@ -76,14 +81,14 @@ def replace_files(paths: Mapping[str, Path], texts: Mapping[str, str]) -> None:
         for role, path in paths.items():
             data = texts[role].encode("utf-8") if role in texts else path.read_bytes()
             (staged / path.name).write_bytes(data)
-        _validate_folder(staged)
+        _validate_folder(staged, places)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
     for role, text in texts.items():
         write_atomic(text, paths[role])
 
 
-def write_new_dataset(out: Path, files: Mapping[str, str]) -> None:
+def write_new_dataset(out: Path, files: Mapping[str, str], *, places: PlaceRegistry | None = None) -> None:
     """Write a new dataset directory whole: staged beside ``out``, validated, then renamed into place.
 
     Parameters
@@ -92,6 +97,8 @@ def write_new_dataset(out: Path, files: Mapping[str, str]) -> None:
         The directory to create; it must not exist, or be empty.
     files
         File name -> CSV text.
+    places
+        The INEI reference the new dataset is checked against.
 
     Raises
     ------
@@ -105,7 +112,7 @@ def write_new_dataset(out: Path, files: Mapping[str, str]) -> None:
     try:
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")
-        _validate_folder(staging)
+        _validate_folder(staging, places)
         staging.chmod(permitted(0o777))
         if out.exists():
             out.rmdir()

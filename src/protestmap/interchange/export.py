@@ -44,6 +44,7 @@ def import_acled(path: Path, out: Path) -> AcledImport:
     from protestmap.dataset.schema import FIGURE_COLUMNS, FILES, INCIDENT_COLUMNS, SOURCE_COLUMNS
     from protestmap.dataset.write import rows_to_csv, write_new_dataset
     from protestmap.interchange.acled import read_acled
+    from protestmap.places.check import GazetteerPlaces
 
     result = read_acled(path)
     if result.problems:
@@ -53,7 +54,7 @@ def import_acled(path: Path, out: Path) -> AcledImport:
         FILES["sources"]: rows_to_csv(result.sources, SOURCE_COLUMNS),
         FILES["figures"]: rows_to_csv([], FIGURE_COLUMNS),
     }
-    write_new_dataset(out, files)
+    write_new_dataset(out, files, places=GazetteerPlaces())
     return result
 
 
@@ -132,12 +133,15 @@ def export_incidents(
     """
     from protestmap._io import atomic_path
     from protestmap.dataset.load import load_incidents
+    from protestmap.places.check import GazetteerPlaces
     from protestmap.places.table import geocode_incidents
 
     if fmt not in FORMATS:
         message = f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}"
         raise ProtestmapError(message)
-    incidents = geocode_incidents(load_incidents(data)).incidents.drop(columns="geocode_status")
+    incidents = geocode_incidents(load_incidents(data, places=GazetteerPlaces())).incidents.drop(
+        columns="geocode_status"
+    )
     chosen = _window(incidents, date, start, end)
     suffix, write = FORMATS[fmt], _WRITERS[fmt]
     with atomic_path(out, suffix=suffix) as tmp:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["GeocodeResult", "geocode_incidents"]
+__all__ = ["GeocodeResult", "explain_unplaced", "geocode_incidents"]
 
 _ADMIN = ("admin1", "admin2", "admin3")
 
@@ -93,6 +93,14 @@ def _entry_for(row: pd.Series, gaz: Gazetteer) -> tuple[Entry | None, str, str]:
         labels = "; ".join(c.label() for c in resolution.candidates)
         return None, "ambiguous", f"{name!r} could be: {labels}"
     return resolution.match, "gazetteer", ""
+
+
+def explain_unplaced(names: tuple[str, str, str, str], gazetteer: Gazetteer) -> str | None:
+    """Return why a row with these names (location, admin1-3) and no code cannot be placed, or None."""
+    location, admin1, admin2, admin3 = names
+    row = {"ubigeo": "", "location": location, "admin1": admin1, "admin2": admin2, "admin3": admin3}
+    entry, _, reason = _entry_for(row, gazetteer)  # type: ignore[arg-type]
+    return reason if entry is None else None
 
 
 def geocode_incidents(

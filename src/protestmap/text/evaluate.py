@@ -257,6 +257,7 @@ def apply_proposals(proposals: list[dict[str, Any]], dataset: Path) -> int:
     from protestmap.dataset.schema import SOURCE_COLUMNS
     from protestmap.dataset.validate import dataset_paths
     from protestmap.dataset.write import append_rows, replace_files
+    from protestmap.places.check import GazetteerPlaces
 
     paths = dataset_paths(dataset)
     with locked(paths["incidents"].parent):
@@ -269,5 +270,6 @@ def apply_proposals(proposals: list[dict[str, Any]], dataset: Path) -> int:
             return 0
         texts["incidents"] = append_rows(texts["incidents"], incident_rows, INCIDENT_COLUMNS)
         texts["sources"] = append_rows(texts["sources"], source_rows, SOURCE_COLUMNS)
-        replace_files(paths, {"sources": texts["sources"], "incidents": texts["incidents"]})
+        texts = {"sources": texts["sources"], "incidents": texts["incidents"]}
+        replace_files(paths, texts, places=GazetteerPlaces())
     return len(incident_rows)
