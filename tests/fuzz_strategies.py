@@ -420,7 +420,8 @@ def _benign_edit(draw: st.DrawFn, data: dict[str, Rows]) -> str:
         new_id = f"{_get(rows, row, 'event_id')}-copy{len(rows)}"
         rows.append(copy)
         _set(rows, len(rows) - 1, "event_id", new_id)
-        return f"{INCIDENTS}[{row}] copied as {new_id}"
+        moved = _relocate(draw, rows, len(rows) - 1, national=False) if draw(st.booleans()) else "kept"
+        return f"{INCIDENTS}[{row}] copied as {new_id} ({moved})"
     figures = data[FIGURES]
     if len(figures) > 1:
         del figures[draw(st.integers(1, len(figures) - 1))]
@@ -510,7 +511,7 @@ def mutated_datasets(draw: st.DrawFn, base: dict[str, Rows], *, hostile: bool = 
         for _ in range(draw(st.integers(0, 4))):
             steps.append(draw(draw(kinds)(data)))
     else:
-        for _ in range(draw(st.integers(1, 4))):
+        for _ in range(draw(st.integers(1, 6))):
             steps.append(draw(_benign_edit(data)))
     files: dict[str, bytes | None] = {name: encode(rows) for name, rows in data.items()}
     if hostile:
