@@ -236,15 +236,22 @@ def test_stats_never_shows_a_traceback(
     mutated=any_tiny,
     view=st.one_of(st.just(["--timeline"]), days.map(lambda d: ["--date", d.isoformat()])),
     level=st.sampled_from(("department", "province")),
+    offline=st.sampled_from(([], ["--self-contained"])),
 )
 def test_render_never_shows_a_traceback(
-    mutated: Mutated, view: list[str], level: str, workdir: Path, boundaries_dir: Path, runner: CliRunner
+    mutated: Mutated,
+    view: list[str],
+    level: str,
+    offline: list[str],
+    workdir: Path,
+    boundaries_dir: Path,
+    runner: CliRunner,
 ) -> None:
     with written(mutated, workdir) as directory:
         report = validate_dataset(directory)
         out = directory.parent / "map.html"
         args = ["render", *view, "--level", level, "--data", str(directory), "--boundaries", str(boundaries_dir)]
-        result = runner.invoke(app, [*args, "--out", str(out)])
+        result = runner.invoke(app, [*args, *offline, "--out", str(out)])
         page = out.read_text(encoding="utf-8") if out.exists() else None
     event(f"valid: {report.ok}")
     assert_no_traceback(result)
@@ -254,7 +261,7 @@ def test_render_never_shows_a_traceback(
         assert page is None
         return
     assert result.stdout.strip() == str(out) and page is not None
-    assert not EVALUATED.search(page)
+    _assert_page_safe(page)
 
 
 # --- 3. what a valid dataset shows ---------------------------------------------------------------
