@@ -8,8 +8,8 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from typer.testing import CliRunner
 
-import protestmap
 from protestmap.cli.app import app
+from protestmap.dataset.load import load_incidents as load_as_written
 from protestmap.errors import PlaceNotFoundError
 from protestmap.places.gazetteer import load_gazetteer, normalize
 from protestmap.places.geocoder import PeruGazetteer, resolve
@@ -234,7 +234,7 @@ def test_normalize_folds_accents_case_and_spaces() -> None:
 
 
 def test_every_bundled_place_matches_its_stated_department_and_province() -> None:
-    incidents = protestmap.load_incidents()
+    incidents = load_as_written()
     local = incidents[incidents["scope"] != "national"]
     for _, row in local.iterrows():
         names = [n if isinstance(n, str) else "" for n in (row["admin1"], row["admin2"], row["admin3"])]
@@ -251,7 +251,7 @@ def test_every_bundled_place_matches_its_stated_department_and_province() -> Non
 
 
 def test_batch_geocoding_fills_and_accounts_for_every_row() -> None:
-    incidents = protestmap.load_incidents()
+    incidents = load_as_written()
     result = geocode_incidents(incidents)
     assert sum(result.counts.values()) == len(incidents)
     assert result.unresolved.empty
@@ -265,7 +265,7 @@ def test_batch_geocoding_fills_and_accounts_for_every_row() -> None:
 def test_batch_never_overwrites_curated_coordinates_and_lists_unresolved(
     tiny_dataset: Path,
 ) -> None:
-    incidents = protestmap.load_incidents(tiny_dataset)
+    incidents = load_as_written(tiny_dataset)
     incidents.loc[1, ["ubigeo", "admin1"]] = [None, None]
     incidents.loc[1, "location"] = "Chucuito"  # ambiguous on purpose
     result = geocode_incidents(incidents)
@@ -277,7 +277,7 @@ def test_batch_never_overwrites_curated_coordinates_and_lists_unresolved(
 
 
 def test_batch_reports_names_that_contradict_the_ubigeo(tiny_dataset: Path) -> None:
-    incidents = protestmap.load_incidents(tiny_dataset)
+    incidents = load_as_written(tiny_dataset)
     incidents.loc[0, "admin2"] = "Puno"  # Juliaca is in San Román
     incidents.loc[0, ["latitude", "longitude"]] = [None, None]
     result = geocode_incidents(incidents)
@@ -311,7 +311,7 @@ def test_online_fallback_is_cached_and_rate_limited(tmp_path: Path) -> None:
 
 
 def test_online_fallback_only_for_rows_the_gazetteer_cannot_place(tiny_dataset: Path, tmp_path: Path) -> None:
-    incidents = protestmap.load_incidents(tiny_dataset)
+    incidents = load_as_written(tiny_dataset)
     incidents.loc[1, ["ubigeo", "admin1"]] = [None, None]
     incidents.loc[1, "location"] = "Zzyzx crossroads"
     fake = CountingGeocoder()

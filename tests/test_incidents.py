@@ -11,6 +11,7 @@ import pytest
 
 import protestmap
 from protestmap.dataset.load import default_data_dir
+from protestmap.dataset.load import load_incidents as load_as_written
 from protestmap.errors import DatasetNotFoundError, InvalidIncidentError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,19 +29,24 @@ def test_load_tiny_dataset_types_and_crs(tiny_dataset: Path) -> None:
     assert gdf.loc[1, "end_date"] == pd.Timestamp("2023-01-10")
     point = gdf.geometry.iloc[0]
     assert (point.x, point.y) == pytest.approx((-70.1333, -15.4839)), "lon/lat order"
-    assert gdf.geometry.iloc[1] is None, "rows without coordinates stay un-geocoded"
+    assert gdf.geometry.iloc[1] is not None, "a region without coordinates is placed by the gazetteer"
+    assert gdf.geometry.iloc[2] is None, "a national row has no place"
+    assert gdf["geocode_status"].tolist() == ["curated", "gazetteer", "national"]
+    raw = load_as_written(tiny_dataset)
+    assert raw.geometry.iloc[1] is None, "rows without coordinates stay un-geocoded as written"
+    assert "geocode_status" not in raw.columns
     assert gdf.loc[0, "ubigeo"] == "211101", "ubigeo stays a zero-padded string"
 
 
 def test_round_trip_through_csv_keeps_every_value(tiny_dataset: Path, tmp_path: Path) -> None:
-    first = protestmap.load_incidents(tiny_dataset)
+    first = load_as_written(tiny_dataset)
     copy = tmp_path / "copy"
     shutil.copytree(tiny_dataset, copy)
     out = first.drop(columns="geometry").copy()
     for column in ("event_date", "end_date"):
         out[column] = out[column].dt.strftime("%Y-%m-%d")
     out.to_csv(copy / "incidents.csv", index=False, lineterminator="\n")
-    second = protestmap.load_incidents(copy)
+    second = load_as_written(copy)
     pd.testing.assert_frame_equal(first.drop(columns="geometry"), second.drop(columns="geometry"))
     assert first.geometry.equals(second.geometry)
 

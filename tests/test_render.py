@@ -258,3 +258,21 @@ def test_cli_names_rows_that_cannot_be_placed(tiny_dataset: Path, boundaries_dir
         assert result.exit_code == 1, result.output
         assert "incidents.csv:2:admin3: 'Juliacca' does not match ubigeo 211101" in result.output
         assert "Traceback" not in result.output and not out.exists()
+
+
+def test_renderers_accept_a_filtered_geodataframe(prepared, boundaries_dir: Path) -> None:
+    """The notebook way: any (filtered) table of incidents, no pipeline object, a folium.Map back."""
+    import folium
+
+    import protestmap
+
+    incidents = protestmap.load_incidents()
+    puno = incidents[incidents["admin1"] == "Puno"]
+    fmap = protestmap.render_date_map(puno, DAY, boundaries=prepared.boundaries, sources=prepared.sources)
+    assert isinstance(fmap, folium.Map)
+    expected = expected_counts(prepared.joined[prepared.joined["admin1"] == "Puno"], DAY)
+    assert {k: fmap.protestmap_counts[k] for k in expected} == expected
+    assert fmap.protestmap_counts["deaths"] >= 2  # Juliaca and Chucuito by 9 January
+    timeline = protestmap.render_timeline_map(puno)
+    assert {e["layer"] for e in timeline.protestmap_payload["events"]} >= {"deaths", "strikes"}
+    assert timeline.protestmap_not_drawn.empty

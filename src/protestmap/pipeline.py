@@ -62,10 +62,17 @@ def validate_dataset(path: str | os.PathLike[str] | None = None) -> ValidationRe
 
 
 def load_incidents(path: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:
-    """Load and validate the incident table (see :func:`protestmap.dataset.load.load_incidents`)."""
-    from protestmap.dataset import load
+    """Load, validate and place the incident table, ready for geopandas.
 
-    return load.load_incidents(path, places=reference_places())
+    Every row that has coordinates or whose place the gazetteer resolves gets its point (and
+    missing ubigeo, names and ``geo_precision``); curated values are never overwritten, and
+    national-scope rows keep an empty geometry. ``geocode_status`` says how each row was placed.
+    :func:`protestmap.dataset.load.load_incidents` gives the table exactly as written.
+    """
+    from protestmap.dataset import load
+    from protestmap.places.table import geocode_incidents
+
+    return geocode_incidents(load.load_incidents(path, places=reference_places())).incidents
 
 
 def load_sources(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
+    from protestmap.spatial.boundaries import Boundaries
+
 
 __all__ = ["day_layers", "render_date_map"]
 
@@ -180,19 +182,23 @@ def _title(joined: pd.DataFrame, frames: dict[str, pd.DataFrame], day: dt.date, 
 
 
 def render_date_map(
-    prepared: MapInput,
+    data: MapInput | gpd.GeoDataFrame,
     day: dt.date,
     *,
     level: str = "department",
     window: Window | None = None,
     self_contained: bool = False,
+    sources: pd.DataFrame | None = None,
+    figures: pd.DataFrame | None = None,
+    boundaries: Boundaries | None = None,
 ) -> folium.Map:
     """Build the map of Peru on ``day``.
 
     Parameters
     ----------
-    prepared
-        Joined incidents with sources (see :func:`protestmap.pipeline.prepare`).
+    data
+        Prepared incidents (see :func:`protestmap.pipeline.prepare`), or any GeoDataFrame of
+        incidents, e.g. a filtered one (see :func:`protestmap.maps.inputs.as_map_input`).
     day
         The day shown.
     level
@@ -201,6 +207,9 @@ def render_date_map(
         Which past events to show (cumulative by default).
     self_contained
         Inline every asset and draw no web tiles (the boundaries serve as basemap).
+    sources, figures, boundaries
+        For a GeoDataFrame: the source table and per-source figures (popups) and the INEI
+        boundaries (choropleths); a prepared table carries its own.
 
     Returns
     -------
@@ -211,8 +220,10 @@ def render_date_map(
     import folium
     import pandas as pd
 
+    from protestmap.maps.inputs import as_map_input
     from protestmap.spatial.aggregate import aggregate
 
+    prepared = as_map_input(data, sources=sources, figures=figures, boundaries=boundaries)
     window = window or Window()
     joined = prepared.joined
     frames = day_layers(joined, day, window)

@@ -30,7 +30,10 @@ from protestmap.maps.page import finish_map, new_map
 
 if TYPE_CHECKING:
     import folium
+    import geopandas as gpd
     import pandas as pd
+
+    from protestmap.spatial.boundaries import Boundaries
 
 
 __all__ = ["AGGREGATE_ABOVE", "render_timeline_map", "timeline_payload"]
@@ -219,18 +222,28 @@ def _controls_html(window: Window) -> str:
 
 
 def render_timeline_map(
-    prepared: MapInput,
+    data: MapInput | gpd.GeoDataFrame,
     *,
     start: dt.date | None = None,
     end: dt.date | None = None,
     level: str = "department",
     window: Window | None = None,
     self_contained: bool = False,
+    sources: pd.DataFrame | None = None,
+    figures: pd.DataFrame | None = None,
+    boundaries: Boundaries | None = None,
 ) -> folium.Map:
-    """Build the timeline page: day slider, play/pause, cumulative or moving window."""
+    """Build the timeline page: day slider, play/pause, cumulative or moving window.
+
+    ``data`` is prepared incidents or any GeoDataFrame of incidents, with ``sources``,
+    ``figures`` and ``boundaries`` as in :func:`protestmap.maps.day.render_date_map`.
+    """
     import folium
 
     from protestmap.maps.elements import PageBlock, TimelineController
+    from protestmap.maps.inputs import as_map_input
+
+    prepared = as_map_input(data, sources=sources, figures=figures, boundaries=boundaries)
 
     payload = timeline_payload(prepared, start=start, end=end, level=level)
     window = window or Window()

@@ -1,0 +1,87 @@
+"""What a map can be drawn from: a prepared table, or any GeoDataFrame of incidents.
+
+The renderers accept :class:`protestmap.pipeline.Prepared` (or anything shaped like
+:class:`protestmap.maps.content.MapInput`) and also a plain GeoDataFrame, e.g. a filtered one::
+
+    incidents = protestmap.load_incidents()
+    protestmap.render_date_map(incidents[incidents.admin1 == "Puno"], dt.date(2023, 1, 9))
+
+A GeoDataFrame that has not been through the pipeline is geocoded and joined here (to the
+boundaries given, else by the units its rows state); popups name sources by id unless a source
+table is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+    from protestmap.maps.content import MapInput
+    from protestmap.spatial.boundaries import Boundaries
+
+__all__ = ["MapData", "as_map_input"]
+
+
+def _empty(columns: tuple[str, ...], index: str | None = None) -> pd.DataFrame:
+    import pandas as pd
+
+    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    return frame.set_index(index) if index else frame
+
+
+@dataclass
+class MapData:
+    """A :class:`protestmap.maps.content.MapInput` built from a GeoDataFrame."""
+
+    joined: gpd.GeoDataFrame
+    sources: pd.DataFrame = field(default_factory=lambda: _empty(("source_id", "outlet"), "source_id"))
+    figures: pd.DataFrame = field(
+        default_factory=lambda: _empty(("event_id", "source_id", "measure", "value", "as_of", "note"))
+    )
+    boundaries: Boundaries | None = None
+    unresolved: pd.DataFrame = field(default_factory=lambda: _empty(("event_id", "query", "status", "reason")))
+    warning: str = ""
+
+
+def _joined(incidents: gpd.GeoDataFrame, boundaries: Boundaries | None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Geocode and join a table that has not been through the pipeline; keep one that has."""
+    if "province_code" in incidents.columns:
+        return incidents, _empty(("event_id", "query", "status", "reason"))
+    from protestmap.places.table import geocode_incidents
+    from protestmap.spatial.join import join_incidents
+
+    geocoded = geocode_incidents(incidents)
+    return join_incidents(geocoded.incidents, boundaries).incidents, geocoded.unresolved
+
+
+def as_map_input(
+    data: Any,
+    *,
+    sources: pd.DataFrame | None = None,
+    figures: pd.DataFrame | None = None,
+    boundaries: Boundaries | None = None,
+) -> MapInput:
+    """Return what a renderer draws from: ``data`` itself when prepared, else a :class:`MapData`.
+
+    Parameters
+    ----------
+    data
+        A :class:`protestmap.pipeline.Prepared` (or similar), or a GeoDataFrame of incidents.
+    sources, figures
+        The source table (indexed by ``source_id``) and per-source figures, for the popups.
+    boundaries
+        INEI boundaries for the choropleths and the join.
+    """
+    if hasattr(data, "joined"):
+        return data  # type: ignore[no-any-return]
+    joined, unresolved = _joined(data, boundaries)
+    made = MapData(joined, boundaries=boundaries, unresolved=unresolved)
+    if sources is not None:
+        made.sources = sources
+    if figures is not None:
+        made.figures = figures
+    return made
