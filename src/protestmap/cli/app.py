@@ -223,7 +223,7 @@ def stats(
 
 
 @app.command()
-def render(
+def render(  # noqa: PLR0913 - each parameter is a command-line option; typer reads them from the signature
     date: Annotated[Day, typer.Option("--date", parser=parse_day, help="Day to map (YYYY-MM-DD).")] = None,
     timeline: Annotated[bool, typer.Option("--timeline", help="One page with a day slider over the period.")] = False,
     start: Annotated[
