@@ -80,7 +80,7 @@ def _radius(row: Any, key: str) -> float:
 def _markers(group: folium.FeatureGroup, rows: pd.DataFrame, key: str, day: dt.date, prepared: MapInput) -> int:
     import folium
 
-    colour = LAYERS[key][1]
+    _, colour, kind = LAYERS[key]
     stamp = _timestamp(day)
     count = 0
     for _, row in rows.iterrows():
@@ -94,7 +94,7 @@ def _markers(group: folium.FeatureGroup, rows: pd.DataFrame, key: str, day: dt.d
             weight=3 if today else 1,
             fill=True,
             fill_color=colour,
-            fill_opacity=0.85 if today or LAYERS[key][2] == "span" else 0.45,
+            fill_opacity=0.85 if today or kind == "span" else 0.45,
         )
         bind_text(
             marker,

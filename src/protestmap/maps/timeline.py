@@ -51,6 +51,7 @@ def _events(rows: pd.DataFrame, prepared: MapInput, first: dt.date, level: str) 
     events = []
     for _, row in rows.iterrows():
         key = layer_of(row["event_type"], row["fatalities"])
+        _, colour, _ = LAYERS[key]
         end = row["end_date"] if present(row["end_date"]) else row["event_date"]
         size = row["fatalities"] if key == "deaths" else row["blockade_points"]
         area = row["ubigeo"] if key in {"strikes", "curfews"} and row["scope"] == "regional" else None
@@ -62,7 +63,7 @@ def _events(rows: pd.DataFrame, prepared: MapInput, first: dt.date, level: str) 
                 "lat": round(row.geometry.y, 5),
                 "lon": round(row.geometry.x, 5),
                 "r": 4 + 3 * math.sqrt(_int(size)),
-                "colour": LAYERS[key][1],
+                "colour": colour,
                 "deaths": _int(row["fatalities"]),
                 "injured": _int(row["injured"]),
                 "unit": row[unit_column] if present(row[unit_column]) else None,
@@ -171,7 +172,7 @@ def timeline_payload(
             }
             for _, r in national.iterrows()
         ],
-        "span_layers": [k for k, v in LAYERS.items() if v[2] == "span"],
+        "span_layers": [k for k, (_, _, kind) in LAYERS.items() if kind == "span"],
         "initial": len(days) - 1,
         "units": None,
         "areas": {},
@@ -238,7 +239,8 @@ def render_timeline_map(
         f"Peru, {payload['days'][0]} to {payload['days'][-1]}: move the slider or press Play"
         + (" (markers aggregated per unit and day)" if payload["aggregated"] else "")
     )
-    missing = not_drawn(period_rows(prepared.joined, start=start, end=end)[0], prepared.unresolved)
+    rows, _, _ = period_rows(prepared.joined, start=start, end=end)
+    missing = not_drawn(rows, prepared.unresolved)
     control = finish_map(fmap, title=title, window=window, warning=prepared.warning, missing=not_drawn_note(missing))
     fmap.add_child(PageBlock(_controls_html(window)))
     fmap.add_child(TimelineController(payload, groups=groups, control=control))
