@@ -245,6 +245,11 @@ def _check_sources(c: Columns) -> pa.Array:
     return source_ids
 
 
+def _not_listed(what: str, file: str) -> Callable[[str], str]:
+    """Word the problem of a figure citing an incident or source that ``file`` does not hold."""
+    return lambda v: f"{what} {v!r} is not in {file}"
+
+
 def _check_figures(c: Columns, event_ids: pa.Array, source_ids: pa.Array) -> None:
     c.required(schema.REQUIRED["figures"])
     c.text(schema.NUMERIC["figures"])
@@ -253,7 +258,7 @@ def _check_figures(c: Columns, event_ids: pa.Array, source_ids: pa.Array) -> Non
         present = known.filter(pc.is_in(known, cited))  # probe the large set with the small one
         missing = c.filled(column) & ~_numpy(pc.is_in(c.get(column), present))
         what = "incident" if role == "incidents" else "source"
-        c.fail(missing, column, lambda v, what=what, role=role: f"{what} {v!r} is not in {schema.FILES[role]}")
+        c.fail(missing, column, _not_listed(what, schema.FILES[role]))
     c.choice("measure", schema.MEASURES)
     c.integer("value")
     c.date("as_of")

@@ -26,7 +26,7 @@ from protestmap.maps.content import (
     tooltip_text,
 )
 from protestmap.maps.elements import GeoJsonLayer
-from protestmap.maps.page import bind_text, finish_map, layer_registry, new_map
+from protestmap.maps.page import bind_text, extras, finish_map, layer_registry, new_map
 
 if TYPE_CHECKING:
     import folium
@@ -251,6 +251,6 @@ def render_date_map(
     title = _title(joined, frames, day, window)
     missing = not_drawn(pd.concat(list(frames.values())), prepared.unresolved)
     finish_map(fmap, title=title, window=window, warning=prepared.warning, missing=not_drawn_note(missing))
-    fmap.protestmap_counts = counts  # type: ignore[attr-defined]
-    fmap.protestmap_not_drawn = missing  # type: ignore[attr-defined]
+    extras(fmap).protestmap_counts = counts
+    extras(fmap).protestmap_not_drawn = missing
     return fmap

@@ -25,7 +25,7 @@ from protestmap.maps.content import (
     present,
     tooltip_text,
 )
-from protestmap.maps.page import finish_map, new_map
+from protestmap.maps.page import extras, finish_map, new_map
 
 if TYPE_CHECKING:
     import folium
@@ -244,6 +244,6 @@ def render_timeline_map(
     control = finish_map(fmap, title=title, window=window, warning=prepared.warning, missing=not_drawn_note(missing))
     fmap.add_child(PageBlock(_controls_html(window)))
     fmap.add_child(TimelineController(payload, groups=groups, control=control))
-    fmap.protestmap_payload = payload  # type: ignore[attr-defined]
-    fmap.protestmap_not_drawn = missing  # type: ignore[attr-defined]
+    extras(fmap).protestmap_payload = payload
+    extras(fmap).protestmap_not_drawn = missing
     return fmap

@@ -276,7 +276,7 @@ class PeruGazetteer(Geocoder):
             return exc  # cached too, so repeated unknown names stay cheap
         return to_locations(resolution, exactly_one=exactly_one)
 
-    def geocode(  # type: ignore[override]
+    def geocode(
         self,
         query: str,
         *,
@@ -354,7 +354,7 @@ def geocode_rows(queries: list[str], *, department: str | None = None, online: A
         row: dict[str, Any] = dict.fromkeys(GEOCODE_COLUMNS)
         row["query"] = query
         try:
-            raw = geocoder.geocode(query, department=department).raw
+            raw = geocoder.geocode(query, department=department).raw  # type: ignore[union-attr]  # exactly_one: one match
         except PlaceNotFoundError as exc:
             point = online.lookup(query) if online is not None else None
             if point is None:
