@@ -30,9 +30,6 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import protestmap
-from protestmap.spatial.aggregate import active_on, aggregate, daily
-from protestmap.pipeline import prepare as prepare_incidents
-from protestmap.maps.day import render_date_map
 
 incidents = protestmap.load_incidents()
 print(f"{len(incidents)} incidents, {incidents['source_ids'].str.split(';').explode().nunique()} sources cited")
@@ -61,7 +58,7 @@ stated unit is listed, never silently corrected.""",
     ),
     (
         "code",
-        """prepared = prepare_incidents()
+        """prepared = protestmap.prepare()
 print(prepared.warning or f"boundaries from {prepared.boundaries.directory}")
 prepared.mismatches""",
     ),
@@ -77,10 +74,11 @@ of blockade points are in the national rows, not in this line.""",
     (
         "code",
         """joined = prepared.joined
-days = pd.date_range("2022-12-07", "2023-03-10", freq="D")
-deaths = daily(joined, by="department")["fatalities"].fillna(0).groupby(level="date").sum().reindex(days, fill_value=0)
+days = pd.date_range("2022-12-07", "2023-03-31", freq="D")
+by_day = protestmap.daily(joined, by="department")["fatalities"].fillna(0).groupby(level="date").sum()
+deaths = by_day.reindex(days, fill_value=0)
 deaths += joined[joined["scope"] == "national"].groupby("event_date")["fatalities"].sum().reindex(days, fill_value=0)
-blockades = [len(active_on(joined[joined["event_type"] == "blockade"], day)) for day in days]
+blockades = [len(protestmap.active_on(joined[joined["event_type"] == "blockade"], day)) for day in days]
 
 fig, ax = plt.subplots(figsize=(11, 4))
 ax.bar(days, deaths, color="#b2182b", label="deaths that day")
@@ -100,7 +98,7 @@ Totals over the whole period, sorted by deaths. Empty counts mean no source repo
     ),
     (
         "code",
-        """by_department = aggregate(joined, by="department")
+        """by_department = protestmap.aggregate(joined, by="department")
 by_department[["ubigeo", "name", "fatalities", "injured", "arrested", "incidents"]]""",
     ),
     (
@@ -125,7 +123,7 @@ sources.""",
     ),
     (
         "code",
-        """fmap = render_date_map(prepared, dt.date(2023, 1, 9))
+        """fmap = protestmap.render_date_map(prepared, dt.date(2023, 1, 9))
 fmap""",
     ),
 ]

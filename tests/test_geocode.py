@@ -152,22 +152,29 @@ def test_place_resolves_to_expected_ubigeo(query: str, ubigeo: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "expected"),
+    ("query", "expected", "enclosing"),
     [
-        ("Chucuito", {"2104", "210106"}),
-        ("Huancabamba", {"200301", "190303"}),
-        ("Anta", {"020604", "080301", "090203"}),
-        ("Ayaviri", {"151004", "210801"}),
-        ("Chucuito, Puno", {"2104", "210106"}),
+        ("Chucuito", {"2104", "210106"}, "21"),
+        ("Huancabamba", {"200301", "190303"}, None),
+        ("Anta", {"020604", "080301", "090203"}, None),
+        ("Ayaviri", {"151004", "210801"}, None),
+        ("Chucuito, Puno", {"2104", "210106"}, "21"),
     ],
 )
-def test_ambiguous_names_are_never_silently_picked(query: str, expected: set[str]) -> None:
-    location = PeruGazetteer().geocode(query)
-    assert location.raw["status"] == "ambiguous"
-    assert location.latitude is None and location.point is None
-    assert {c["ubigeo"] for c in location.raw["candidates"]} == expected
+def test_ambiguous_names_are_never_silently_picked(query: str, expected: set[str], enclosing: str | None) -> None:
     every = PeruGazetteer().geocode(query, exactly_one=False)
     assert {loc.raw["ubigeo"] for loc in every} == expected
+    for location in every:
+        assert location.raw["status"] == "ambiguous"
+        assert {c["ubigeo"] for c in location.raw["candidates"]} == expected
+    location = PeruGazetteer().geocode(query)
+    if enclosing is None:  # candidates in different departments: no point is honest
+        assert location is None
+        return
+    assert location.raw["status"] == "ambiguous"
+    assert location.raw["ubigeo"] == enclosing and location.raw["ubigeo"] not in expected
+    assert location.raw["level"] == "department" and location.raw["precision"] == 3
+    assert {c["ubigeo"] for c in location.raw["candidates"]} == expected
 
 
 def test_department_keyword_resolves_ambiguity() -> None:
@@ -175,9 +182,11 @@ def test_department_keyword_resolves_ambiguity() -> None:
     assert PeruGazetteer().geocode("Anta", department="Cuzco").raw["ubigeo"] == "080301"
 
 
-def test_unknown_name_raises_with_suggestions() -> None:
+def test_unknown_name_is_none_and_resolve_gives_suggestions() -> None:
+    assert PeruGazetteer().geocode("Juliacca") is None
+    assert PeruGazetteer().geocode("Juliacca", exactly_one=False) is None
     with pytest.raises(PlaceNotFoundError) as info:
-        PeruGazetteer().geocode("Juliacca")
+        resolve("Juliacca")
     assert 1 <= len(info.value.suggestions) <= 3
     assert info.value.suggestions[0].startswith("Juliaca")
     assert isinstance(info.value, LookupError)

@@ -28,3 +28,15 @@ def test_notebook_runs_top_to_bottom(path: Path, boundaries_dir: Path) -> None:
     assert any("leaflet" in str(o.get("data", {})).lower() for o in last), "the folium map is displayed"
     table = next(c for c in notebook.cells if "by_department[[" in c.source)["outputs"]
     assert "Puno" in str(table)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_uses_the_public_api_only(path: Path) -> None:
+    import re
+
+    import protestmap
+
+    code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    assert not re.search(r"^\s*(from|import) protestmap\.", code, flags=re.M), "submodule imports in the notebook"
+    used = set(re.findall(r"protestmap\.(\w+)", code))
+    assert used and used <= set(protestmap.__all__), used - set(protestmap.__all__)

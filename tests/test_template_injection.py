@@ -87,9 +87,9 @@ def _pages(dataset: Path, boundaries: Path) -> dict[str, str]:
     return {kind: page_html(fmap, self_contained=kind != "province day") for kind, fmap in maps.items()}
 
 
-def _evaluated(text: str) -> bool:
+def _evaluated(text: str) -> bool:  # folium ids are random hex, so 1337 must stand alone
     """Tell whether a payload ran: its results (not its source) appear in the text."""
-    return bool(re.search(r"(?<![\d.])1337(?!\d)|zztop|uid=\d", text))
+    return bool(re.search(r"(?<![\w.])1337(?!\w)|zztop|uid=\d", text))
 
 
 def _assert_shown_literally(page: str, payload: str) -> None:

@@ -1,7 +1,19 @@
 """protestmap: sourced, geocoded, interactive maps of protest incidents in Peru.
 
-The public API re-exports the functions researchers use in scripts and notebooks. Modules that pull
-in heavy libraries (geopy, geopandas, folium) load on first use: ``protestmap --help`` stays fast.
+The public API follows the data flow; scripts and notebooks import from here only:
+
+- dataset: :func:`load_incidents`, :func:`load_sources`, :func:`load_figures`,
+  :func:`load_dataset`, :func:`validate_dataset`, :func:`default_data_dir`;
+- places: :class:`PeruGazetteer` (a geopy geocoder), :func:`geocode_incidents`;
+- spatial: :func:`load_boundaries`, :func:`join_incidents`, :func:`aggregate`,
+  :func:`active_on`, :func:`daily`, :func:`national_totals`;
+- the stages joined: :func:`prepare` (load → geocode → boundaries → join) and :class:`Prepared`;
+- maps: :func:`render_date_map` and :func:`render_timeline_map` return a ``folium.Map``;
+  :class:`Window` chooses cumulative or moving-window views; :func:`write_day_map` and
+  :func:`write_timeline` are what ``protestmap render`` does.
+
+Modules that pull in heavy libraries (geopy, geopandas, folium) load on first use, so
+``protestmap --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -9,24 +21,60 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from protestmap.dataset.load import default_data_dir
 from protestmap.errors import (
     BoundariesNotFoundError,
     InvalidIncidentError,
     PlaceNotFoundError,
+    Problem,
     ProtestmapError,
 )
-from protestmap.pipeline import load_figures, load_incidents, load_sources, validate_dataset
 
 if TYPE_CHECKING:
+    from protestmap.dataset.load import default_data_dir
+    from protestmap.maps.content import Window
+    from protestmap.maps.day import render_date_map
+    from protestmap.maps.timeline import render_timeline_map
+    from protestmap.pipeline import (
+        Prepared,
+        load_dataset,
+        load_figures,
+        load_incidents,
+        load_sources,
+        prepare,
+        validate_dataset,
+        write_day_map,
+        write_timeline,
+    )
     from protestmap.places.geocoder import PeruGazetteer
     from protestmap.places.table import geocode_incidents
+    from protestmap.spatial.aggregate import active_on, aggregate, daily, national_totals
+    from protestmap.spatial.boundaries import load_boundaries
+    from protestmap.spatial.join import join_incidents
 
 __version__ = "0.1.0"
 
 _LAZY = {
+    "default_data_dir": "protestmap.dataset.load",
+    "Prepared": "protestmap.pipeline",
+    "load_dataset": "protestmap.pipeline",
+    "load_figures": "protestmap.pipeline",
+    "load_incidents": "protestmap.pipeline",
+    "load_sources": "protestmap.pipeline",
+    "prepare": "protestmap.pipeline",
+    "validate_dataset": "protestmap.pipeline",
+    "write_day_map": "protestmap.pipeline",
+    "write_timeline": "protestmap.pipeline",
     "PeruGazetteer": "protestmap.places.geocoder",
     "geocode_incidents": "protestmap.places.table",
+    "load_boundaries": "protestmap.spatial.boundaries",
+    "join_incidents": "protestmap.spatial.join",
+    "aggregate": "protestmap.spatial.aggregate",
+    "active_on": "protestmap.spatial.aggregate",
+    "daily": "protestmap.spatial.aggregate",
+    "national_totals": "protestmap.spatial.aggregate",
+    "Window": "protestmap.maps.content",
+    "render_date_map": "protestmap.maps.day",
+    "render_timeline_map": "protestmap.maps.timeline",
 }
 
 __all__ = [
@@ -34,14 +82,29 @@ __all__ = [
     "InvalidIncidentError",
     "PeruGazetteer",
     "PlaceNotFoundError",
+    "Prepared",
+    "Problem",
     "ProtestmapError",
+    "Window",
     "__version__",
+    "active_on",
+    "aggregate",
+    "daily",
     "default_data_dir",
     "geocode_incidents",
+    "join_incidents",
+    "load_boundaries",
+    "load_dataset",
     "load_figures",
     "load_incidents",
     "load_sources",
+    "national_totals",
+    "prepare",
+    "render_date_map",
+    "render_timeline_map",
     "validate_dataset",
+    "write_day_map",
+    "write_timeline",
 ]
 
 
@@ -50,3 +113,7 @@ def __getattr__(name: str) -> Any:
         return getattr(importlib.import_module(_LAZY[name]), name)
     message = f"module 'protestmap' has no attribute {name!r}"
     raise AttributeError(message)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

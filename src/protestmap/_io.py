@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from protestmap import settings
 from protestmap.errors import BoundariesDownloadError, DatasetLockedError, OutputError
 
 __all__ = [
@@ -45,7 +46,7 @@ TMP_PREFIX = ".protestmap-tmp-"
 #: The lock file a folder's writers take turns on; it is never deleted (deleting it would race).
 LOCK_NAME = ".protestmap.lock"
 #: Age after which a temporary file of ours is a leftover of a killed process, not a live write.
-STALE_AFTER_SECONDS = 15 * 60
+STALE_AFTER_SECONDS = settings.STALE_TEMP_SECONDS
 
 
 def permitted(mode: int) -> int:

@@ -32,7 +32,9 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.row}:{self.column}: {self.reason}"
+        if self.column and self.column.isprintable() and ":" not in self.column:
+            return f"{self.file}:{self.row}:{self.column}: {self.reason}"
+        return f"{self.file}:{self.row}:-: {self.reason} (column {self.column!r})"  # a header cell, shown escaped
 
 
 class ProtestmapError(Exception):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from protestmap import settings
 from protestmap.dataset import schema
 from protestmap.dataset.validate import PlaceRegistry, ValidationReport, dataset_paths, validate_dataset
 from protestmap.errors import DatasetNotFoundError, InvalidIncidentError
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["default_data_dir", "load_dataset", "load_figures", "load_incidents", "load_sources"]
 
-_ENV = "PROTESTMAP_DATA"
+_ENV = settings.DATA_ENV
 
 
 def default_data_dir() -> Path:

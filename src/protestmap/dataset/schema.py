@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from typing import Final
 
+from protestmap import settings
 from protestmap.errors import InvalidValueError
 
 #: INEI department codes (first two digits of every ubigeo) and their official names.
@@ -53,7 +54,7 @@ DATE_MIN: Final = dt.date(1997, 1, 1)
 DATE_MAX: Final = dt.date(2025, 12, 31)
 
 #: A generous bounding box around Peru (lon_min, lat_min, lon_max, lat_max), WGS84.
-PERU_BBOX: Final = (-81.42, -18.36, -68.65, -0.03)
+PERU_BBOX: Final = settings.PERU_BBOX
 
 #: protestmap's event types, each with its ACLED (event_type, sub_event_type) equivalent.
 EVENT_TYPES: Final[dict[str, tuple[str, str]]] = {
@@ -88,7 +89,7 @@ MEASURES: Final = ("fatalities", "injured", "arrested", "blockade_points")
 
 #: The largest count accepted. No incident comes near a million deaths, injuries, arrests or
 #: blockade points, and a million rows of this size still sum far inside a 64-bit integer.
-MAX_COUNT: Final = 1_000_000
+MAX_COUNT: Final = settings.MAX_COUNT
 
 #: A count: ASCII digits only (no sign, no ``_``, no Arabic-Indic or full-width digits).
 COUNT_PATTERN: Final = r"[0-9]+"

@@ -14,6 +14,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
+from protestmap import settings
 from protestmap.maps.content import (
     LAYERS,
     MapInput,
@@ -108,13 +109,10 @@ def _markers(group: folium.FeatureGroup, rows: pd.DataFrame, key: str, day: dt.d
 
 def _colour(value: object, top: float, colours: tuple[str, ...]) -> str:
     if not present(value) or float(value) <= 0 or top <= 0:  # type: ignore[arg-type]
-        return "#f7f7f7"
+        return settings.NO_DEATHS_COLOUR
     value = float(value)  # type: ignore[arg-type]
     step = min(len(colours) - 1, int(len(colours) * value / (top + 1e-9)))
     return colours[step]
-
-
-_REDS = ("#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
 
 
 def _choropleth(
@@ -127,7 +125,7 @@ def _choropleth(
         f"{html.escape(n)}: {v if present(v) else 'no data'}"
         for n, v in zip(merged["name"], merged[column].astype(object), strict=True)
     ]
-    merged["fill"] = [_colour(v, top, _REDS) for v in numbers.astype(object)]
+    merged["fill"] = [_colour(v, top, settings.DEATH_COLOURS) for v in numbers.astype(object)]
     layer = GeoJsonLayer(
         json.loads(merged[["ubigeo", "label", "fill", "geometry"]].to_json()),
         name=name,

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from protestmap import settings
 from protestmap._io import write_atomic
 from protestmap.errors import RenderError
 from protestmap.maps.content import LAYERS, Window
@@ -57,7 +58,6 @@ def extras(fmap: folium.Map) -> MapExtras:
     return cast("MapExtras", fmap)
 
 
-PERU_CENTRE = (-9.3, -75.0)
 _LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js")
 _LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css")
 _ASSETS = "js_lib_leaflet"
@@ -67,8 +67,9 @@ def new_map(*, self_contained: bool, boundaries: Boundaries | None) -> folium.Ma
     """Create the base map: tiles (unless self-contained) and department outlines."""
     import folium
 
-    fmap = folium.Map(location=PERU_CENTRE, zoom_start=5, tiles=None, control_scale=True)
-    fmap.fit_bounds([[-18.4, -81.4], [-0.03, -68.6]])
+    fmap = folium.Map(location=settings.PERU_CENTRE, zoom_start=5, tiles=None, control_scale=True)
+    lon_min, lat_min, lon_max, lat_max = settings.PERU_BBOX
+    fmap.fit_bounds([[lat_min, lon_min], [lat_max, lon_max]])
     fmap.default_js = [_LEAFLET_JS]
     fmap.default_css = [_LEAFLET_CSS]
     folium.map.CustomPane(AREA_PANE, z_index=350, pointer_events=True).add_to(fmap)
@@ -110,7 +111,7 @@ def _legend_html(window: Window) -> str:
     )
     ramp = "".join(
         f"<span style='display:inline-block;width:18px;height:10px;background:{c}'></span>"
-        for c in ("#f7f7f7", "#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
+        for c in (settings.NO_DEATHS_COLOUR, *settings.DEATH_COLOURS)
     )
     return (
         "<div id='pm-legend' style='position:fixed;bottom:24px;left:10px;z-index:1000;background:#fff;"

@@ -14,6 +14,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
+from protestmap import settings
 from protestmap.maps.content import (
     LAYERS,
     MapInput,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["AGGREGATE_ABOVE", "render_timeline_map", "timeline_payload"]
 
 #: Above this many placed incidents the timeline shows one marker per unit, layer and day.
-AGGREGATE_ABOVE = 2000
+AGGREGATE_ABOVE = settings.AGGREGATE_ABOVE
 
 
 def _int(value: object) -> int:
@@ -47,7 +48,7 @@ def _index(day: object, first: dt.date) -> int:
 
 
 def _events(rows: pd.DataFrame, prepared: MapInput, first: dt.date, level: str) -> list[dict[str, Any]]:
-    unit_column = "department_code" if level == "department" else "province_code"
+    unit_column = settings.UNIT_COLUMNS[level]
     events = []
     for _, row in rows.iterrows():
         key = layer_of(row["event_type"], row["fatalities"])
@@ -81,7 +82,7 @@ def _aggregated(rows: pd.DataFrame, first: dt.date, level: str) -> dict[str, lis
     The page turns each cell into one marker at the unit's representative point and writes its
     text itself (numbers, dates and escaped unit names only), so the HTML stays small.
     """
-    unit_column = "department_code" if level == "department" else "province_code"
+    unit_column = settings.UNIT_COLUMNS[level]
     keys = list(LAYERS)
     frame = rows.assign(
         layer=[keys.index(layer_of(t, f)) for t, f in zip(rows["event_type"], rows["fatalities"], strict=True)],
@@ -173,6 +174,9 @@ def timeline_payload(
             for _, r in national.iterrows()
         ],
         "span_layers": [k for k, (_, _, kind) in LAYERS.items() if kind == "span"],
+        "ramp": list(settings.DEATH_COLOURS),
+        "no_deaths": settings.NO_DEATHS_COLOUR,
+        "centre": list(settings.PERU_CENTRE),
         "initial": len(days) - 1,
         "units": None,
         "areas": {},

@@ -14,12 +14,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 
+from protestmap import settings
 from protestmap.dataset.schema import DEPARTMENTS
 
 __all__ = ["Entry", "Gazetteer", "load_gazetteer", "normalize"]
 
 #: Peru's approximate centre, used for national-scope answers.
-PERU_CENTRE = (-9.19, -75.0152)
+PERU_CENTRE = settings.PERU_CENTRE
 
 _LEVEL_RANK = {"country": 0, "department": 1, "region": 1, "province": 2, "district": 3, "place": 4}
 _PUNCT = re.compile(r"[^\w\s,]")

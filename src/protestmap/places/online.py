@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from protestmap import settings
 from protestmap._io import write_atomic
 
 __all__ = ["CachedNominatim", "default_cache_dir"]
@@ -22,7 +23,7 @@ def default_cache_dir() -> Path:
     """Return the per-user cache directory for online geocoding answers."""
     from platformdirs import user_cache_dir
 
-    return Path(user_cache_dir("protestmap")) / "nominatim"
+    return Path(user_cache_dir(settings.CACHE_NAME)) / "nominatim"
 
 
 class CachedNominatim:

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from protestmap import settings
 from protestmap.dataset import schema
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ __all__ = [
     "within",
 ]
 
-UNIT_LEVELS = {"department": "department_code", "province": "province_code"}
+UNIT_LEVELS = settings.UNIT_COLUMNS
 _OUTCOMES = list(schema.MEASURES)
 
 

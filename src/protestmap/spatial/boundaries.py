@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from protestmap import settings
 from protestmap.errors import BoundariesDownloadError, BoundariesIntegrityError, BoundariesNotFoundError
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ __all__ = [
     "load_boundaries",
 ]
 
-ENV = "PROTESTMAP_BOUNDARIES"
+ENV = settings.BOUNDARIES_ENV
 ATTRIBUTION = "Límites: INEI (IDE-INEI, actualización 2023), CC BY 4.0"
 #: The public peru-geojson release of the INEI 2023 limits, pinned to one commit.
 COMMIT = "9737c032793bd30cad1013b43ca8aaeaa3875218"
@@ -48,7 +49,7 @@ _SHA256 = {
 }
 REGISTRY = {name: f"sha256:{digest}" for name, digest in _SHA256.items()}
 #: Peru's extent (lon/lat) with a margin: any layer must fall inside it.
-PERU_BOUNDS = (-81.5, -18.5, -68.5, 0.1)
+PERU_BOUNDS = settings.BOUNDARY_BBOX
 _WIDTH = {"department": 2, "province": 4, "district": 6}
 _VERIFIED: dict[tuple[str, int, int], str] = {}
 _HOW_TO_GET = (
@@ -62,7 +63,7 @@ def cache_dir() -> Path:
     """Return the per-user cache directory where ``boundaries fetch`` stores the files."""
     from platformdirs import user_cache_dir
 
-    return Path(user_cache_dir("protestmap")) / "boundaries" / COMMIT[:12]
+    return Path(user_cache_dir(settings.CACHE_NAME)) / "boundaries" / COMMIT[:12]
 
 
 def _usable(directory: Path) -> bool:

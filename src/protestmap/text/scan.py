@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from protestmap import settings
+
 __all__ = [
     "MAX_SENTENCE",
     "DateSpan",
@@ -96,7 +98,7 @@ _ABBREVIATIONS = {
 }  # fmt: skip
 
 
-MAX_SENTENCE = 1000
+MAX_SENTENCE = settings.MAX_SENTENCE
 """Longest sentence handed on, in characters; longer runs of text are split at clause boundaries."""
 _CUTS = ("; ", ": ", " – ", " — ", ", ", " ")  # where to split an over-long sentence, best first
 _SPACE = re.compile(r"\s*")

@@ -13,7 +13,7 @@ function protestmapStartTimeline(map, data, groups, control) {
   if (data.agg) {  // very large tables: one marker per unit, layer and span, text written here
     var a = data.agg;
     data.events = a.layer.map(function (li, i) {
-      var where = data.unit_points[a.unit[i]] || [-9.3, -75.0];
+      var where = data.unit_points[a.unit[i]] || data.centre;
       var text = a.n[i] + " incidents (" + data.layer_labels[li] + ") in " + (data.unit_names[a.unit[i]] || a.unit[i]) +
         ", " + data.days[a.start[i]] + (a.end[i] > a.start[i] ? " to " + data.days[a.end[i]] : "") + ": " +
         a.deaths[i] + " dead, " + a.injured[i] + " injured";
@@ -37,14 +37,14 @@ function protestmapStartTimeline(map, data, groups, control) {
   var markers = data.events.map(function (ev) { return { ev: ev, layer: null, shown: false }; });
   var choropleth = null;
   if (data.units) {
-    choropleth = L.geoJSON(data.units, { pane: "pm-areas", style: { color: "#555", weight: 0.6, fillColor: "#f7f7f7", fillOpacity: 0.7 } });
+    choropleth = L.geoJSON(data.units, { pane: "pm-areas", style: { color: "#555", weight: 0.6, fillColor: data.no_deaths, fillOpacity: 0.7 } });
     choropleth.eachLayer(function (l) { l.bindTooltip(l.feature.properties.label, { sticky: true }); });
     choropleth.addTo(map);
     control.addOverlay(choropleth, "Deaths by unit (cumulative or in the window)");
   }
-  var ramp = ["#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15"];
+  var ramp = data.ramp;
   function colour(v, top) {
-    if (!v || top <= 0) { return "#f7f7f7"; }
+    if (!v || top <= 0) { return data.no_deaths; }
     return ramp[Math.min(ramp.length - 1, Math.floor(ramp.length * v / (top + 1e-9)))];
   }
   var slider = document.getElementById("pm-slider");
