@@ -268,7 +268,8 @@ def test_renderers_accept_a_filtered_geodataframe(prepared, boundaries_dir: Path
 
     incidents = protestmap.load_incidents()
     puno = incidents[incidents["admin1"] == "Puno"]
-    fmap = protestmap.render_date_map(puno, DAY, boundaries=prepared.boundaries, sources=prepared.sources)
+    data = protestmap.MapData(puno, boundaries=prepared.boundaries, sources=prepared.sources)
+    fmap = protestmap.render_date_map(data, DAY)
     assert isinstance(fmap, folium.Map)
     expected = expected_counts(prepared.joined[prepared.joined["admin1"] == "Puno"], DAY)
     assert {k: fmap.protestmap_counts[k] for k in expected} == expected

@@ -8,7 +8,8 @@ The public API follows the data flow; scripts and notebooks import from here onl
 - spatial: :func:`load_boundaries`, :func:`join_incidents`, :func:`aggregate`,
   :func:`active_on`, :func:`daily`, :func:`national_totals`;
 - the stages joined: :func:`prepare` (load → geocode → boundaries → join) and :class:`Prepared`;
-- maps: :func:`render_date_map` and :func:`render_timeline_map` return a ``folium.Map``;
+- maps: :func:`render_date_map` and :func:`render_timeline_map` return a ``folium.Map`` drawn
+  from prepared incidents, any GeoDataFrame of incidents, or a :class:`MapData`;
   :class:`Window` chooses cumulative or moving-window views; :func:`write_day_map` and
   :func:`write_timeline` are what ``protestmap render`` does.
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from protestmap.dataset.load import default_data_dir
     from protestmap.maps.content import Window
     from protestmap.maps.day import render_date_map
+    from protestmap.maps.inputs import MapData
     from protestmap.maps.timeline import render_timeline_map
     from protestmap.pipeline import (
         Prepared,
@@ -73,6 +75,7 @@ _LAZY = {
     "daily": "protestmap.spatial.aggregate",
     "national_totals": "protestmap.spatial.aggregate",
     "Window": "protestmap.maps.content",
+    "MapData": "protestmap.maps.inputs",
     "render_date_map": "protestmap.maps.day",
     "render_timeline_map": "protestmap.maps.timeline",
 }
@@ -80,6 +83,7 @@ _LAZY = {
 __all__ = [
     "BoundariesNotFoundError",
     "InvalidIncidentError",
+    "MapData",
     "PeruGazetteer",
     "PlaceNotFoundError",
     "Prepared",

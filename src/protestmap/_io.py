@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -175,9 +176,7 @@ def write_atomic(content: str | bytes, path: Path) -> Path:
 
 def _try_lock(handle: int) -> bool:
     """Take an exclusive lock on an open file without waiting; False when another holds it."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
+    if sys.platform == "win32":
         import msvcrt
 
         try:
@@ -185,6 +184,8 @@ def _try_lock(handle: int) -> bool:
         except OSError:
             return False
         return True
+    import fcntl
+
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -196,10 +196,10 @@ class MapFile(NamedTuple):
 
 
 def _save(fmap: folium.Map, prepared: Prepared, target: Path, *, self_contained: bool) -> MapFile:
-    from protestmap.maps.page import save_map
+    from protestmap.maps.page import extras, save_map
 
     path = save_map(fmap, target, self_contained=self_contained)
-    return MapFile(path, prepared.warning, fmap.protestmap_not_drawn, prepared.mismatches)  # type: ignore[attr-defined]
+    return MapFile(path, prepared.warning, extras(fmap).protestmap_not_drawn, prepared.mismatches)
 
 
 def write_day_map(

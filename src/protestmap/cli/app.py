@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -197,7 +197,7 @@ def stats(
     if not prepared.mismatches.empty:
         _err(f"warning: {mismatch_summary(prepared.mismatches)}")
     table = aggregate(prepared.joined, by=by.value, start=start, end=end)
-    rows = table.astype(object).where(table.notna(), None).to_dict("records")
+    rows = cast("list[dict[str, Any]]", table.astype(object).where(table.notna(), None).to_dict("records"))
     rows.append(
         {
             "ubigeo": "",
@@ -223,7 +223,7 @@ def stats(
 
 
 @app.command()
-def render(
+def render(  # noqa: PLR0913 - each parameter is a command-line option; typer reads them from the signature
     date: Annotated[Day, typer.Option("--date", parser=parse_day, help="Day to map (YYYY-MM-DD).")] = None,
     timeline: Annotated[bool, typer.Option("--timeline", help="One page with a day slider over the period.")] = False,
     start: Annotated[
@@ -280,6 +280,7 @@ def render(
     else:
         if start is not None or end is not None:
             raise typer.BadParameter("--from/--to go with --timeline", param_hint="'--from'/'--to'")
+        assert date is not None  # without --timeline, --date was required above
         written = write_day_map(
             date,
             level=level.value,

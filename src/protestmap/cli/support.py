@@ -40,7 +40,7 @@ class Group(TyperGroup):
     wraps long messages over several lines.
     """
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]  # typer passes its own Context
         """Run the chosen command; report ProtestmapError and OSError without a traceback."""
         from protestmap.errors import InvalidIncidentError, ProtestmapError
 

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from protestmap.dataset import schema
 from protestmap.dataset._csv import Problem, Table
-from protestmap.dataset._fastcsv import WHITESPACE, any_match, ends, re2_class, trim
+from protestmap.dataset._fastcsv import WHITESPACE, CellEnds, any_match, ends, re2_class, trim
 
 __all__ = ["Columns", "encode"]
 
@@ -102,9 +102,9 @@ class Columns:
         self._stripped: dict[str, pa.ChunkedArray] = {}
         self._filled: dict[str, np.ndarray] = {}
         self._as_read: set[str] = set()
-        self._ends: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._ends: dict[str, CellEnds] = {}
 
-    def ends(self, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def ends(self, column: str) -> CellEnds:
         """Return the first byte, last byte and byte length of each raw cell (see :func:`ends`)."""
         if column not in self._ends:
             self._ends[column] = ends(self.table.data.column(column))
@@ -131,7 +131,7 @@ class Columns:
         if column not in self._filled:
             stripped = self.get(column)
             if column in self._as_read:
-                self._filled[column] = self.ends(column)[2] > 0
+                self._filled[column] = self.ends(column).length > 0
             else:
                 self._filled[column] = _numpy(pc.not_equal(stripped, ""))
         return self._filled[column]
@@ -203,7 +203,7 @@ class Columns:
         for column in self.table.data.column_names:
             if column not in numeric:
                 raw = self.table.data.column(column)
-                suspect = _FORMULA_LEADS[self.ends(column)[0]]
+                suspect = _FORMULA_LEADS[self.ends(column).first]
                 if any(any_match(raw, _CONTROL)):
                     suspect |= _matches(raw, _CONTROL)
                 self.fail(suspect, column or "-", schema.text_problem, source=raw)

@@ -195,6 +195,7 @@ def _read_records(table: Table, lines: _Lines) -> _Kept:
     """Read every record after the header; a malformed one costs that line only."""
     kept = _Kept()
     reader = lines.reader(2)
+    record: list[str] | None
     while True:
         start = lines.next + 1
         try:

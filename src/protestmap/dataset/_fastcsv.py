@@ -16,13 +16,25 @@ import csv
 import functools
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-__all__ = ["WHITESPACE", "any_match", "blank", "blank_rows", "edged", "ends", "re2_class", "read_clean", "trim"]
+__all__ = [
+    "WHITESPACE",
+    "CellEnds",
+    "any_match",
+    "blank",
+    "blank_rows",
+    "edged",
+    "ends",
+    "re2_class",
+    "read_clean",
+    "trim",
+]
 
 #: Every character ``str.isspace()`` accepts (none lies above U+3000), which ``str.strip()`` removes.
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
@@ -62,7 +74,15 @@ _TAILS = np.zeros(256, dtype=bool)
 _TAILS[[c.encode()[-1] for c in WHITESPACE]] = True
 
 
-def _ends(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+class CellEnds(NamedTuple):
+    """The first byte, the last byte (``uint8``) and the length in bytes of each string (0 when empty)."""
+
+    first: np.ndarray
+    last: np.ndarray
+    length: np.ndarray
+
+
+def _ends(chunk: pa.Array) -> CellEnds:
     """Return the first byte, the last byte and the length in bytes of each value (0 when empty)."""
     _, offsets, data = chunk.buffers()
     offsets = np.frombuffer(offsets, dtype=np.int32)[chunk.offset : chunk.offset + len(chunk) + 1]
@@ -70,10 +90,10 @@ def _ends(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     lengths = np.diff(offsets)
     first = np.where(lengths > 0, data[np.minimum(offsets[:-1], data.size - 1)], 0)
     last = np.where(lengths > 0, data[np.maximum(offsets[1:] - 1, 0)], 0)
-    return first, last, lengths
+    return CellEnds(first, last, lengths)
 
 
-def ends(values: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def ends(values: pa.ChunkedArray) -> CellEnds:
     """Return the first byte, the last byte and the length in bytes of each string (0 when empty).
 
     Parameters
@@ -83,11 +103,13 @@ def ends(values: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     Returns
     -------
-    tuple of numpy.ndarray
+    CellEnds
         First bytes, last bytes (``uint8``) and lengths.
     """
-    parts = [_ends(chunk) for chunk in values.chunks] or [(np.zeros(0, np.uint8),) * 2 + (np.zeros(0, np.int32),)]
-    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))  # type: ignore[return-value]
+    parts = [_ends(chunk) for chunk in values.chunks]
+    if not parts:
+        return CellEnds(np.zeros(0, np.uint8), np.zeros(0, np.uint8), np.zeros(0, np.int32))
+    return CellEnds(*(np.concatenate(column) for column in zip(*parts, strict=True)))
 
 
 def edged(first: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -98,7 +120,7 @@ def edged(first: np.ndarray, last: np.ndarray) -> np.ndarray:
     return _LEADS[first] | _TAILS[last]
 
 
-def trim(values: pa.ChunkedArray, *, known: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> pa.ChunkedArray:
+def trim(values: pa.ChunkedArray, *, known: CellEnds | None = None) -> pa.ChunkedArray:
     """Strip surrounding whitespace exactly as ``str.strip()`` does.
 
     Parameters
@@ -113,8 +135,10 @@ def trim(values: pa.ChunkedArray, *, known: tuple[np.ndarray, np.ndarray, np.nda
     pyarrow.ChunkedArray
         The stripped strings; ``values`` itself when no value has whitespace to strip.
     """
-    if values.type == pa.string() and not edged(*(known or ends(values))[:2]).any():
-        return values
+    if values.type == pa.string():
+        known = known or ends(values)
+        if not edged(known.first, known.last).any():
+            return values
     return pc.utf8_trim(values, characters=WHITESPACE)
 
 

@@ -70,8 +70,8 @@ class ValidationReport:
         """Describe rows in, used and rejected for each file in one line."""
         parts = []
         for role, table in self.tables.items():
-            counts = (self.rows_in(role), self.rows_used(role), self.rows_rejected(role))
-            parts.append(f"{table.name}: {counts[0]} in, {counts[1]} used, {counts[2]} rejected")
+            rows_in, used, rejected = self.rows_in(role), self.rows_used(role), self.rows_rejected(role)
+            parts.append(f"{table.name}: {rows_in} in, {used} used, {rejected} rejected")
         return "; ".join(parts)
 
 
@@ -114,14 +114,14 @@ class PlaceRegistry(Protocol):
 def _ubigeo_problems(places: PlaceRegistry | None) -> Callable[..., list[tuple[str, str]]]:
     """Check an ubigeo's shape against the names, then (with ``places``) its existence and names."""
 
-    def check(ubigeo: str, *admin: str) -> list[tuple[str, str]]:
-        depth = 3 if admin[2] else 2 if admin[1] else 1
+    def check(ubigeo: str, department: str, province: str, district: str) -> list[tuple[str, str]]:
+        depth = 3 if district else 2 if province else 1
         if not _UBIGEO.match(ubigeo):
             return [("ubigeo", f"{ubigeo!r} is not a 2-, 4- or 6-digit INEI ubigeo")]
         if len(ubigeo) != 2 * depth:
             return [("ubigeo", f"{ubigeo} has {len(ubigeo)} digits but the deepest level named needs {2 * depth}")]
-        if admin[0] in _DEPARTMENT_CODES and ubigeo[:2] != _DEPARTMENT_CODES[admin[0]]:
-            return [("ubigeo", f"{ubigeo} is not in {admin[0]} (code {_DEPARTMENT_CODES[admin[0]]})")]
+        if department in _DEPARTMENT_CODES and ubigeo[:2] != _DEPARTMENT_CODES[department]:
+            return [("ubigeo", f"{ubigeo} is not in {department} (code {_DEPARTMENT_CODES[department]})")]
         if places is None:
             return []
         names = places.unit_names(ubigeo)
@@ -129,7 +129,7 @@ def _ubigeo_problems(places: PlaceRegistry | None) -> Callable[..., list[tuple[s
             return [("ubigeo", f"{ubigeo} is not an INEI code in the gazetteer; check the digits")]
         return [
             (column, f"{given!r} does not match ubigeo {ubigeo}, which is {official!r}; fix the name or the code")
-            for column, given, official in zip(_ADMIN[1:], admin[1:], names[1:], strict=True)
+            for column, given, official in zip(_ADMIN[1:], (province, district), names[1:], strict=True)
             if given and official and not places.same_name(given, official)
         ]
 
@@ -245,6 +245,11 @@ def _check_sources(c: Columns) -> pa.Array:
     return source_ids
 
 
+def _not_listed(what: str, file: str) -> Callable[[str], str]:
+    """Word the problem of a figure citing an incident or source that ``file`` does not hold."""
+    return lambda v: f"{what} {v!r} is not in {file}"
+
+
 def _check_figures(c: Columns, event_ids: pa.Array, source_ids: pa.Array) -> None:
     c.required(schema.REQUIRED["figures"])
     c.text(schema.NUMERIC["figures"])
@@ -253,7 +258,7 @@ def _check_figures(c: Columns, event_ids: pa.Array, source_ids: pa.Array) -> Non
         present = known.filter(pc.is_in(known, cited))  # probe the large set with the small one
         missing = c.filled(column) & ~_numpy(pc.is_in(c.get(column), present))
         what = "incident" if role == "incidents" else "source"
-        c.fail(missing, column, lambda v, what=what, role=role: f"{what} {v!r} is not in {schema.FILES[role]}")
+        c.fail(missing, column, _not_listed(what, schema.FILES[role]))
     c.choice("measure", schema.MEASURES)
     c.integer("value")
     c.date("as_of")

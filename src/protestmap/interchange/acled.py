@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from protestmap.dataset import schema
 from protestmap.dataset._csv import Problem, read_table
@@ -90,8 +90,16 @@ def _date(value: str) -> dt.date | None:
     return None
 
 
-def _place(admin1: str, admin2: str) -> tuple[str, str, str] | None:
-    """Return (admin1, admin2, ubigeo) in INEI terms for ACLED's admin names."""
+class _AcledPlace(NamedTuple):
+    """An ACLED place in INEI terms: department, province (empty when not found) and ubigeo."""
+
+    admin1: str
+    admin2: str
+    ubigeo: str
+
+
+def _place(admin1: str, admin2: str) -> _AcledPlace | None:
+    """Return the INEI department, province and ubigeo for ACLED's admin names."""
     from protestmap.errors import PlaceNotFoundError
     from protestmap.places.gazetteer import load_gazetteer, normalize
     from protestmap.places.geocoder import resolve
@@ -99,7 +107,7 @@ def _place(admin1: str, admin2: str) -> tuple[str, str, str] | None:
     gaz = load_gazetteer()
     first = normalize(admin1)
     if first in _LIMA_METRO or (first == "lima" and normalize(admin2) in _LIMA_METRO | {"lima"}):
-        return "Lima", "Lima", "1501"
+        return _AcledPlace("Lima", "Lima", "1501")
     try:
         department = resolve(f"departamento de {admin1}", gazetteer=gaz).match
         if department is None:
@@ -108,8 +116,8 @@ def _place(admin1: str, admin2: str) -> tuple[str, str, str] | None:
             name = re.sub(r"(?i)^provincia de |\s+province$", "", admin2.strip())
             province = resolve(f"provincia de {name}", department=department.name, gazetteer=gaz).match
             if province is not None:
-                return department.name, province.name, province.ubigeo
-        return department.name, "", department.ubigeo
+                return _AcledPlace(department.name, province.name, province.ubigeo)
+        return _AcledPlace(department.name, "", department.ubigeo)
     except PlaceNotFoundError:
         return None
 
@@ -224,10 +232,10 @@ def _convert(file: str, line: int, row: dict[str, str], result: AcledImport) -> 
             "actor2": row.get("actor2", "").strip(),
             "fatalities": fatalities,
             "scope": "local",
-            "location": row.get("location", "").strip() or place[1] or place[0],
-            "admin1": place[0],
-            "admin2": place[1],
-            "ubigeo": place[2],
+            "location": row.get("location", "").strip() or place.admin2 or place.admin1,
+            "admin1": place.admin1,
+            "admin2": place.admin2,
+            "ubigeo": place.ubigeo,
             "latitude": numbers["latitude"],
             "longitude": numbers["longitude"],
             "geo_precision": numbers["geo_precision"],

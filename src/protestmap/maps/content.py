@@ -10,7 +10,7 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -134,7 +134,7 @@ def present(value: object) -> bool:
     if value is None or (isinstance(value, str) and not value):
         return False
     try:
-        return not bool(pd.isna(value))
+        return not bool(pd.isna(cast("Any", value)))  # pandas-stubs narrow isna's argument; it takes any object
     except (TypeError, ValueError):
         return True
 

@@ -27,14 +27,12 @@ from protestmap.maps.content import (
     tooltip_text,
 )
 from protestmap.maps.elements import GeoJsonLayer
-from protestmap.maps.page import bind_text, finish_map, layer_registry, new_map
+from protestmap.maps.page import bind_text, extras, finish_map, layer_registry, new_map
 
 if TYPE_CHECKING:
     import folium
     import geopandas as gpd
     import pandas as pd
-
-    from protestmap.spatial.boundaries import Boundaries
 
 
 __all__ = ["day_layers", "render_date_map"]
@@ -83,7 +81,7 @@ def _radius(row: Any, key: str) -> float:
 def _markers(group: folium.FeatureGroup, rows: pd.DataFrame, key: str, day: dt.date, prepared: MapInput) -> int:
     import folium
 
-    colour = LAYERS[key][1]
+    _, colour, kind = LAYERS[key]
     stamp = _timestamp(day)
     count = 0
     for _, row in rows.iterrows():
@@ -97,7 +95,7 @@ def _markers(group: folium.FeatureGroup, rows: pd.DataFrame, key: str, day: dt.d
             weight=3 if today else 1,
             fill=True,
             fill_color=colour,
-            fill_opacity=0.85 if today or LAYERS[key][2] == "span" else 0.45,
+            fill_opacity=0.85 if today or kind == "span" else 0.45,
         )
         bind_text(
             marker,
@@ -188,17 +186,15 @@ def render_date_map(
     level: str = "department",
     window: Window | None = None,
     self_contained: bool = False,
-    sources: pd.DataFrame | None = None,
-    figures: pd.DataFrame | None = None,
-    boundaries: Boundaries | None = None,
 ) -> folium.Map:
     """Build the map of Peru on ``day``.
 
     Parameters
     ----------
     data
-        Prepared incidents (see :func:`protestmap.pipeline.prepare`), or any GeoDataFrame of
-        incidents, e.g. a filtered one (see :func:`protestmap.maps.inputs.as_map_input`).
+        Prepared incidents (see :func:`protestmap.pipeline.prepare`), any GeoDataFrame of
+        incidents (e.g. a filtered one), or a :class:`protestmap.maps.inputs.MapData` that adds
+        boundaries and sources to one (see :func:`protestmap.maps.inputs.as_map_input`).
     day
         The day shown.
     level
@@ -207,9 +203,6 @@ def render_date_map(
         Which past events to show (cumulative by default).
     self_contained
         Inline every asset and draw no web tiles (the boundaries serve as basemap).
-    sources, figures, boundaries
-        For a GeoDataFrame: the source table and per-source figures (popups) and the INEI
-        boundaries (choropleths); a prepared table carries its own.
 
     Returns
     -------
@@ -223,7 +216,7 @@ def render_date_map(
     from protestmap.maps.inputs import as_map_input
     from protestmap.spatial.aggregate import aggregate
 
-    prepared = as_map_input(data, sources=sources, figures=figures, boundaries=boundaries)
+    prepared = as_map_input(data)
     window = window or Window()
     joined = prepared.joined
     frames = day_layers(joined, day, window)
@@ -260,6 +253,6 @@ def render_date_map(
     title = _title(joined, frames, day, window)
     missing = not_drawn(pd.concat(list(frames.values())), prepared.unresolved)
     finish_map(fmap, title=title, window=window, warning=prepared.warning, missing=not_drawn_note(missing))
-    fmap.protestmap_counts = counts  # type: ignore[attr-defined]
-    fmap.protestmap_not_drawn = missing  # type: ignore[attr-defined]
+    extras(fmap).protestmap_counts = counts
+    extras(fmap).protestmap_not_drawn = missing
     return fmap

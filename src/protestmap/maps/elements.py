@@ -62,7 +62,7 @@ class RenderedText(Element):
 class RenderOnce(MacroElement):
     """A MacroElement whose macros are rendered once and placed in the page verbatim."""
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as branca's MacroElement.render
         """Render the ``header``, ``html`` and ``script`` macros into the figure, then the children."""
         figure = self.get_root()
         if not isinstance(figure, Figure):

@@ -4,11 +4,16 @@ The renderers accept :class:`protestmap.pipeline.Prepared` (or anything shaped l
 :class:`protestmap.maps.content.MapInput`) and also a plain GeoDataFrame, e.g. a filtered one::
 
     incidents = protestmap.load_incidents()
-    protestmap.render_date_map(incidents[incidents.admin1 == "Puno"], dt.date(2023, 1, 9))
+    puno = incidents[incidents.admin1 == "Puno"]
+    protestmap.render_date_map(puno, dt.date(2023, 1, 9))  # markers only
+    prepared = protestmap.prepare()
+    protestmap.render_date_map(
+        protestmap.MapData(puno, boundaries=prepared.boundaries, sources=prepared.sources),
+        dt.date(2023, 1, 9),
+    )  # with choropleths and full sources
 
-A GeoDataFrame that has not been through the pipeline is geocoded and joined here (to the
-boundaries given, else by the units its rows state); popups name sources by id unless a source
-table is given.
+A table that has not been through the pipeline is geocoded and joined here (to the boundaries
+given, else by the units its rows state); without a source table popups name sources by id.
 """
 
 from __future__ import annotations
@@ -58,30 +63,18 @@ def _joined(incidents: gpd.GeoDataFrame, boundaries: Boundaries | None) -> tuple
     return join_incidents(geocoded.incidents, boundaries).incidents, geocoded.unresolved
 
 
-def as_map_input(
-    data: Any,
-    *,
-    sources: pd.DataFrame | None = None,
-    figures: pd.DataFrame | None = None,
-    boundaries: Boundaries | None = None,
-) -> MapInput:
-    """Return what a renderer draws from: ``data`` itself when prepared, else a :class:`MapData`.
+def as_map_input(data: Any) -> MapInput:
+    """Return what a renderer draws from, geocoding and joining a table that needs it.
 
     Parameters
     ----------
     data
-        A :class:`protestmap.pipeline.Prepared` (or similar), or a GeoDataFrame of incidents.
-    sources, figures
-        The source table (indexed by ``source_id``) and per-source figures, for the popups.
-    boundaries
-        INEI boundaries for the choropleths and the join.
+        A :class:`protestmap.pipeline.Prepared`, a :class:`MapData` (a GeoDataFrame with the
+        boundaries and source table to draw it with), or a bare GeoDataFrame of incidents
+        (markers only, sources named by id).
     """
-    if hasattr(data, "joined"):
-        return data  # type: ignore[no-any-return]
-    joined, unresolved = _joined(data, boundaries)
-    made = MapData(joined, boundaries=boundaries, unresolved=unresolved)
-    if sources is not None:
-        made.sources = sources
-    if figures is not None:
-        made.figures = figures
-    return made
+    if not hasattr(data, "joined"):
+        data = MapData(data)
+    if "province_code" not in data.joined.columns:
+        data.joined, data.unresolved = _joined(data.joined, data.boundaries)
+    return data

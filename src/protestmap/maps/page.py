@@ -13,7 +13,7 @@ import json
 import re
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from protestmap import settings
 from protestmap._io import write_atomic
@@ -23,11 +23,14 @@ from protestmap.maps.elements import AREA_PANE, Attribution, BindText, GeoJsonLa
 
 if TYPE_CHECKING:
     import folium
+    import pandas as pd
 
     from protestmap.spatial.boundaries import Boundaries
 
 __all__ = [
+    "MapExtras",
     "bind_text",
+    "extras",
     "finish_map",
     "layer_registry",
     "new_map",
@@ -35,6 +38,25 @@ __all__ = [
     "save_map",
     "write_atomic",
 ]
+
+
+class MapExtras(Protocol):
+    """What the renderers attach to the ``folium.Map`` they return, for the pipeline and the tests.
+
+    ``protestmap_not_drawn`` (both maps) holds the incidents of the view shown in no layer, with the
+    reason; ``protestmap_counts`` (day map) the features in each layer; ``protestmap_payload``
+    (timeline) the data the page embeds.
+    """
+
+    protestmap_not_drawn: pd.DataFrame
+    protestmap_counts: dict[str, int]
+    protestmap_payload: dict[str, Any]
+
+
+def extras(fmap: folium.Map) -> MapExtras:
+    """Return ``fmap`` itself, typed with the attributes protestmap attaches to it."""
+    return cast("MapExtras", fmap)
+
 
 _LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js")
 _LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css")
@@ -123,7 +145,9 @@ def finish_map(
     )
     fmap.add_child(PageBlock(_legend_html(window)))
     fmap.add_child(Attribution(f"{ATTRIBUTION} · Incidents: protestmap, sources in each popup"))
-    return folium.LayerControl(collapsed=False).add_to(fmap)
+    control = folium.LayerControl(collapsed=False)
+    control.add_to(fmap)
+    return control
 
 
 def _inline_assets(page: str) -> str:

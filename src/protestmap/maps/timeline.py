@@ -26,14 +26,12 @@ from protestmap.maps.content import (
     present,
     tooltip_text,
 )
-from protestmap.maps.page import finish_map, new_map
+from protestmap.maps.page import extras, finish_map, new_map
 
 if TYPE_CHECKING:
     import folium
     import geopandas as gpd
     import pandas as pd
-
-    from protestmap.spatial.boundaries import Boundaries
 
 
 __all__ = ["AGGREGATE_ABOVE", "render_timeline_map", "timeline_payload"]
@@ -55,6 +53,7 @@ def _events(rows: pd.DataFrame, prepared: MapInput, first: dt.date, level: str) 
     events = []
     for _, row in rows.iterrows():
         key = layer_of(row["event_type"], row["fatalities"])
+        _, colour, _ = LAYERS[key]
         end = row["end_date"] if present(row["end_date"]) else row["event_date"]
         size = row["fatalities"] if key == "deaths" else row["blockade_points"]
         area = row["ubigeo"] if key in {"strikes", "curfews"} and row["scope"] == "regional" else None
@@ -66,7 +65,7 @@ def _events(rows: pd.DataFrame, prepared: MapInput, first: dt.date, level: str) 
                 "lat": round(row.geometry.y, 5),
                 "lon": round(row.geometry.x, 5),
                 "r": 4 + 3 * math.sqrt(_int(size)),
-                "colour": LAYERS[key][1],
+                "colour": colour,
                 "deaths": _int(row["fatalities"]),
                 "injured": _int(row["injured"]),
                 "unit": row[unit_column] if present(row[unit_column]) else None,
@@ -175,7 +174,7 @@ def timeline_payload(
             }
             for _, r in national.iterrows()
         ],
-        "span_layers": [k for k, v in LAYERS.items() if v[2] == "span"],
+        "span_layers": [k for k, (_, _, kind) in LAYERS.items() if kind == "span"],
         "ramp": list(settings.DEATH_COLOURS),
         "no_deaths": settings.NO_DEATHS_COLOUR,
         "centre": list(settings.PERU_CENTRE),
@@ -229,21 +228,17 @@ def render_timeline_map(
     level: str = "department",
     window: Window | None = None,
     self_contained: bool = False,
-    sources: pd.DataFrame | None = None,
-    figures: pd.DataFrame | None = None,
-    boundaries: Boundaries | None = None,
 ) -> folium.Map:
     """Build the timeline page: day slider, play/pause, cumulative or moving window.
 
-    ``data`` is prepared incidents or any GeoDataFrame of incidents, with ``sources``,
-    ``figures`` and ``boundaries`` as in :func:`protestmap.maps.day.render_date_map`.
+    ``data`` is as for :func:`protestmap.maps.day.render_date_map`.
     """
     import folium
 
     from protestmap.maps.elements import PageBlock, TimelineController
     from protestmap.maps.inputs import as_map_input
 
-    prepared = as_map_input(data, sources=sources, figures=figures, boundaries=boundaries)
+    prepared = as_map_input(data)
 
     payload = timeline_payload(prepared, start=start, end=end, level=level)
     window = window or Window()
@@ -255,10 +250,11 @@ def render_timeline_map(
         f"Peru, {payload['days'][0]} to {payload['days'][-1]}: move the slider or press Play"
         + (" (markers aggregated per unit and day)" if payload["aggregated"] else "")
     )
-    missing = not_drawn(period_rows(prepared.joined, start=start, end=end)[0], prepared.unresolved)
+    rows, _, _ = period_rows(prepared.joined, start=start, end=end)
+    missing = not_drawn(rows, prepared.unresolved)
     control = finish_map(fmap, title=title, window=window, warning=prepared.warning, missing=not_drawn_note(missing))
     fmap.add_child(PageBlock(_controls_html(window)))
     fmap.add_child(TimelineController(payload, groups=groups, control=control))
-    fmap.protestmap_payload = payload  # type: ignore[attr-defined]
-    fmap.protestmap_not_drawn = missing  # type: ignore[attr-defined]
+    extras(fmap).protestmap_payload = payload
+    extras(fmap).protestmap_not_drawn = missing
     return fmap

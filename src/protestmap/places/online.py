@@ -82,7 +82,7 @@ class CachedNominatim:
         path = self._path(query)
         if path.is_file():
             cached = json.loads(path.read_text(encoding="utf-8"))
-            return None if cached["point"] is None else tuple(cached["point"])  # type: ignore[return-value]
+            return None if cached["point"] is None else tuple(cached["point"])
         self.requests += 1
         location = self._geocode(query, exactly_one=True, country_codes="pe")
         point = None if location is None else (location.latitude, location.longitude)

@@ -8,7 +8,7 @@ row ends up either resolved or listed as unresolved, so rows in = resolved + unr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from protestmap.errors import PlaceNotFoundError
 from protestmap.places.gazetteer import Entry, Gazetteer, load_gazetteer, normalize
@@ -60,7 +60,14 @@ def _blank(value: Any) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value)) or value == ""
 
 
-def _query(row: pd.Series) -> tuple[str, list[str]]:
+class _Query(NamedTuple):
+    """The name to look up for a row and its hints, deepest administrative level first."""
+
+    name: str
+    hints: list[str]
+
+
+def _query(row: pd.Series) -> _Query:
     """Build the name to look up and its hints, deepest administrative level first."""
     names = [row[c] for c in _ADMIN]
     levels = ("departamento de", "provincia de", "distrito de")
@@ -68,8 +75,8 @@ def _query(row: pd.Series) -> tuple[str, list[str]]:
         if not _blank(names[depth]):
             # Hints carry their level: "Lima" as a province is not "Lima" as a department.
             hints = [f"{levels[d]} {names[d]}" for d in range(depth - 1, -1, -1) if not _blank(names[d])]
-            return f"{levels[depth]} {names[depth]}", hints
-    return str(row["location"]), []
+            return _Query(f"{levels[depth]} {names[depth]}", hints)
+    return _Query(str(row["location"]), [])
 
 
 def _entry_for(row: pd.Series, gaz: Gazetteer) -> tuple[Entry | None, str, str]:
@@ -151,7 +158,7 @@ def geocode_incidents(
                 problems.append(
                     {
                         "event_id": row["event_id"],
-                        "query": _query(row)[0],
+                        "query": _query(row).name,
                         "status": status,
                         "reason": reason,
                     }

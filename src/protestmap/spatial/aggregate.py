@@ -18,7 +18,11 @@ from protestmap import settings
 from protestmap.dataset import schema
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     import pandas as pd
+
+    Day: TypeAlias = "str | dt.date | pd.Timestamp"
 
 __all__ = [
     "UNIT_LEVELS",
@@ -83,13 +87,13 @@ def _population_candidates() -> list[Path]:
     return found
 
 
-def _day(value: str | dt.date | pd.Timestamp) -> pd.Timestamp:
+def _day(value: Day) -> pd.Timestamp:
     import pandas as pd
 
     return pd.Timestamp(value).normalize()
 
 
-def within(incidents: pd.DataFrame, *, start: object = None, end: object = None) -> pd.DataFrame:
+def within(incidents: pd.DataFrame, *, start: Day | None = None, end: Day | None = None) -> pd.DataFrame:
     """Keep incidents whose ``event_date`` falls in ``[start, end]`` (either bound optional)."""
     mask = incidents["event_date"].notna()
     if start is not None:
@@ -99,7 +103,7 @@ def within(incidents: pd.DataFrame, *, start: object = None, end: object = None)
     return incidents[mask]
 
 
-def active_on(incidents: pd.DataFrame, date: object) -> pd.DataFrame:
+def active_on(incidents: pd.DataFrame, date: Day) -> pd.DataFrame:
     """Keep incidents in force on ``date``: started on or before it and not ended before it."""
     day = _day(date)
     last = incidents["end_date"].fillna(incidents["event_date"])
@@ -110,8 +114,8 @@ def aggregate(
     joined: pd.DataFrame,
     *,
     by: str = "department",
-    start: object = None,
-    end: object = None,
+    start: Day | None = None,
+    end: Day | None = None,
     population: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Sum outcomes and count incidents by type per unit, over a window of event dates.
@@ -162,7 +166,7 @@ def aggregate(
     return ordered.reset_index(drop=True)
 
 
-def national_totals(joined: pd.DataFrame, *, start: object = None, end: object = None) -> dict[str, int]:
+def national_totals(joined: pd.DataFrame, *, start: Day | None = None, end: Day | None = None) -> dict[str, int]:
     """Sum the outcomes of incidents in the window, every unit and national rows together."""
     rows = within(joined, start=start, end=end)
     totals = {m: int(rows[m].sum()) for m in _OUTCOMES}
@@ -170,7 +174,9 @@ def national_totals(joined: pd.DataFrame, *, start: object = None, end: object =
     return totals
 
 
-def daily(joined: pd.DataFrame, *, by: str = "department", start: object = None, end: object = None) -> pd.DataFrame:
+def daily(
+    joined: pd.DataFrame, *, by: str = "department", start: Day | None = None, end: Day | None = None
+) -> pd.DataFrame:
     """Outcomes per unit and per day of ``event_date``.
 
     Parameters

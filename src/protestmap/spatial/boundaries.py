@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from protestmap import settings
 from protestmap.errors import BoundariesDownloadError, BoundariesIntegrityError, BoundariesNotFoundError
@@ -146,7 +146,7 @@ class Boundaries:
         return chosen
 
 
-def _polygonal(geometry: object) -> object:
+def _polygonal(geometry: Any) -> Any:
     """Keep the polygonal part of a repaired geometry (make_valid may add lines or points)."""
     import shapely
 

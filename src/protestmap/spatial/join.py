@@ -96,7 +96,7 @@ def units_for_xy(lon: np.ndarray, lat: np.ndarray, units: gpd.GeoDataFrame) -> n
         candidates = candidates[found[candidates] < 0]
         hit = shapely.intersects_xy(polygon, lon[candidates], lat[candidates])
         found[candidates[hit]] = k
-    codes = np.append(ordered["ubigeo"].to_numpy(dtype=object), None)
+    codes = np.append(ordered["ubigeo"].to_numpy(dtype=object), [None])
     return codes[found]
 
 

@@ -34,6 +34,7 @@ def candidate_rows(extraction: Extraction, *, min_confidence: float = 0.0) -> li
         if cand.confidence < min_confidence:
             continue
         place = cand.place
+        span_start, span_end = cand.span
         rows.append(
             {
                 "event_date": cand.event_date.isoformat() if cand.event_date else None,
@@ -50,8 +51,8 @@ def candidate_rows(extraction: Extraction, *, min_confidence: float = 0.0) -> li
                 "longitude": place.longitude if place else None,
                 "geo_precision": place.precision if place else 3,
                 "source_file": cand.source,
-                "span_start": cand.span[0],
-                "span_end": cand.span[1],
+                "span_start": span_start,
+                "span_end": span_end,
                 "confidence": cand.confidence,
                 "cumulative": cand.cumulative,
                 "evidence": cand.evidence,
@@ -129,19 +130,21 @@ def evaluate(extractions: list[Extraction], truth: list[dict[str, Any]], *, min_
         for cand in sorted(preds, key=lambda c: -c.confidence):
             department, kind = _key(cand)
             options = [
-                (i, t)
+                i
                 for i, t in enumerate(wanted)
                 if i not in used
                 and t["admin1"] == department
                 and t["event_type"] == kind
-                and abs((t["event_date"] - cand.event_date).days) <= 1  # type: ignore[operator]
+                and abs((t["event_date"] - cand.event_date).days) <= 1
             ]
             if not options:
                 continue
             count = cand.counts.get("fatalities")
-            index, row = min(
-                options, key=lambda o: (o[1]["fatalities"] != count, abs((o[1]["event_date"] - cand.event_date).days))
-            )  # type: ignore[operator]
+            index = min(
+                options,
+                key=lambda i: (wanted[i]["fatalities"] != count, abs((wanted[i]["event_date"] - cand.event_date).days)),
+            )
+            row = wanted[index]
             used.add(index)
             tp += 1
             if row["fatalities"] is not None:

@@ -15,12 +15,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from protestmap.errors import ArticleReadError
 from protestmap.places.gazetteer import Entry, Gazetteer, load_gazetteer, normalize
 from protestmap.places.geocoder import resolve
 from protestmap.text import lexicon as lex
 from protestmap.text.scan import (
+    DateSpan,
     Sentence,
     detect_language,
     find_dates,
@@ -186,8 +188,77 @@ _SMALL = {
 _NUMBER = r"(\d[\d,.]*|" + "|".join(_SMALL) + r")"
 
 
-def _count(text: str, measure: str) -> list[tuple[int, int]]:
-    """``(value, position)`` of counts for a measure in a folded, digitised sentence."""
+class _Count(NamedTuple):
+    """A number counted for a measure, and where the number stands in the sentence."""
+
+    value: int
+    position: int
+
+
+class _Mention(NamedTuple):
+    """A capitalised name the gazetteer knows, with whether a level word ("region de") goes with it."""
+
+    offset: int
+    text: str
+    key: str
+    level_hint: bool
+
+
+class _Place(NamedTuple):
+    """A place a sentence names: where the name stands, its gazetteer entry and the name as written."""
+
+    offset: int
+    entry: Entry
+    name: str
+
+
+class _Pair(NamedTuple):
+    """A count (if any) and the place it belongs to (if any)."""
+
+    value: int | None
+    position: int
+    target: _Place | None
+
+
+class _CarriedDate(NamedTuple):
+    """The last date stated in a paragraph, for the sentences after it."""
+
+    paragraph: int
+    day: dt.date
+
+
+class _CarriedPlace(NamedTuple):
+    """The first place named in the last sentence of a paragraph that named one."""
+
+    paragraph: int
+    entry: Entry
+    name: str
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One sentence as read: folded and digitised text, its cues, dates and places."""
+
+    sentence: Sentence
+    folded: str
+    digits: str
+    kinds: list[str]
+    dates: list[DateSpan]
+    places: list[_Place]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the article tells a sentence: the date and place carried from before, publication, source."""
+
+    carried_date: _CarriedDate | None
+    carried_place: _CarriedPlace | None
+    published: dt.date | None
+    source: str
+
+
+def _count(text: str, measure: str) -> list[_Count]:
+    """Find the counts for a measure in a folded, digitised sentence."""
     found = []
     patterns = [rf"\b{_NUMBER}\s+(?:[a-z-]+,?\s+){{0,3}}?{lex.COUNT_WORDS[measure]}"]
     if measure in lex.VERB_THEN_COUNT:
@@ -203,12 +274,12 @@ def _count(text: str, measure: str) -> list[tuple[int, int]]:
             value = int(raw.replace(",", "").replace(".", ""))
             if 1900 <= value <= 2100 or value > 100_000:
                 continue
-            found.append((value, match.start(1)))
+            found.append(_Count(value, match.start(1)))
     return found
 
 
-def _mentions(sentence: Sentence, gaz: Gazetteer) -> list[tuple[int, str, str, bool]]:
-    """Capitalised name sequences that the gazetteer knows: ``(offset, text, folded, level_hint)``."""
+def _mentions(sentence: Sentence, gaz: Gazetteer) -> list[_Mention]:
+    """Capitalised name sequences that the gazetteer knows."""
     out = []
     folded_sentence = fold(sentence.text)
     for match in lex.NAME.finditer(sentence.text):
@@ -226,7 +297,7 @@ def _mentions(sentence: Sentence, gaz: Gazetteer) -> list[tuple[int, str, str, b
             if key in gaz.aliases or gaz.lookup(key):
                 around = folded_sentence[max(0, match.start() - 25) : match.start() + len(text) + 12]
                 around = around.split(" ", 1)[-1].rsplit(" ", 1)[0]  # whole words only
-                out.append((match.start(), text, key, bool(lex.LEVEL_WORDS.search(around))))
+                out.append(_Mention(match.start(), text, key, bool(lex.LEVEL_WORDS.search(around))))
                 break
     return out
 
@@ -281,51 +352,60 @@ def extract_text(
     article_departments: list[str] = []
     raw: list[Candidate] = []
     totals: list[Candidate] = []
-    carried_date: tuple[int, dt.date] | None = None
-    carried_place: tuple[int, Entry, str] | None = None
+    carried_date: _CarriedDate | None = None
+    carried_place: _CarriedPlace | None = None
     for sentence in parts:
         folded = fold(sentence.text)
-        if carried_date and carried_date[0] != sentence.paragraph:
+        if carried_date is not None and carried_date.paragraph != sentence.paragraph:
             carried_date = None
-        if carried_place and carried_place[0] != sentence.paragraph:
+        if carried_place is not None and carried_place.paragraph != sentence.paragraph:
             carried_place = None
-        anchor = carried_date[1] if carried_date else None
+        anchor = carried_date.day if carried_date else None
         dates = find_dates(sentence.text, language=lang, base=published, anchor=anchor, undated_article=undated)
-        mentions = _mentions(sentence, gaz)
-        hints = [
-            gaz.lookup(k)[0].name for _, _, k, _ in mentions if any(e.level == "department" for e in gaz.lookup(k))
-        ]
-        places = []
-        for index, (offset, name, key, level_hint) in enumerate(mentions):
-            previous = mentions[index - 1] if index else None
-            qualifies = (
-                previous is not None
-                and sentence.text[previous[0] + len(previous[1]) : offset].strip() == ","
-                and name in hints
-                and previous[1] not in hints
-                and not level_hint
-            )
-            if qualifies:
-                continue  # "Chucuito, Puno": the department only qualifies the place before it
-            entry = _place(name, key, level_hint, list(dict.fromkeys(hints + article_departments[:3])), gaz)
-            if entry is not None:
-                places.append((offset, entry, name))
-                article_departments.append(entry.department)
+        places = _sentence_places(sentence, gaz, article_departments)
         raw_kinds = [k for k, pattern in lex.CUES.items() if re.search(pattern, folded)]
         if not raw_kinds:
             if dates:
-                carried_date = (sentence.paragraph, dates[-1][2])
+                carried_date = _CarriedDate(sentence.paragraph, dates[-1].day)
             continue
-        digits = _digitise(folded, lang)
-        for candidate in _sentence_candidates(
-            sentence, folded, digits, raw_kinds, dates, places, carried_date, carried_place, published, source
-        ):
+        reading = _Reading(sentence, folded, _digitise(folded, lang), raw_kinds, dates, places)
+        context = _Context(carried_date, carried_place, published, source)
+        for candidate in _sentence_candidates(reading, context):
             (totals if candidate.cumulative and candidate.scope == "national" else raw).append(candidate)
         if dates:
-            carried_date = (sentence.paragraph, dates[-1][2])
+            carried_date = _CarriedDate(sentence.paragraph, dates[-1].day)
         if places:
-            carried_place = (sentence.paragraph, places[0][1], places[0][2])
+            carried_place = _CarriedPlace(sentence.paragraph, places[0].entry, places[0].name)
     return Extraction(source, lang, published, _merge(raw), totals)
+
+
+def _sentence_places(sentence: Sentence, gaz: Gazetteer, article_departments: list[str]) -> list[_Place]:
+    """Resolve the places a sentence names, adding their departments to ``article_departments``."""
+    mentions = _mentions(sentence, gaz)
+    hints = [gaz.lookup(m.key)[0].name for m in mentions if any(e.level == "department" for e in gaz.lookup(m.key))]
+    places = []
+    for index, mention in enumerate(mentions):
+        previous = mentions[index - 1] if index else None
+        if _only_qualifies(sentence.text, previous, mention, hints):
+            continue  # "Chucuito, Puno": the department only qualifies the place before it
+        entry = _place(
+            mention.text, mention.key, mention.level_hint, list(dict.fromkeys(hints + article_departments[:3])), gaz
+        )
+        if entry is not None:
+            places.append(_Place(mention.offset, entry, mention.text))
+            article_departments.append(entry.department)
+    return places
+
+
+def _only_qualifies(text: str, previous: _Mention | None, mention: _Mention, hints: list[str]) -> bool:
+    """Tell whether a department named right after another place ("Chucuito, Puno") only qualifies it."""
+    return (
+        previous is not None
+        and text[previous.offset + len(previous.text) : mention.offset].strip() == ","
+        and mention.text in hints
+        and previous.text not in hints
+        and not mention.level_hint
+    )
 
 
 def _digitise(folded: str, language: str) -> str:
@@ -337,28 +417,21 @@ def _digitise(folded: str, language: str) -> str:
         return folded
 
 
-def _sentence_candidates(
-    sentence: Sentence,
-    folded: str,
-    digits: str,
-    kinds: list[str],
-    dates: list[tuple[int, int, dt.date]],
-    places: list[tuple[int, Entry, str]],
-    carried_date: tuple[int, dt.date] | None,
-    carried_place: tuple[int, Entry, str] | None,
-    published: dt.date | None,
-    source: str,
-) -> list[Candidate]:
-    future = bool(re.search(lex.FUTURE, folded)) and not any(d <= (published or d) for _, _, d in dates if dates)
+def _sentence_candidates(reading: _Reading, context: _Context) -> list[Candidate]:
+    """Turn one sentence's cues into candidates, each with its count, date and place."""
+    sentence, folded, digits = reading.sentence, reading.folded, reading.digits
+    dates, places, published = reading.dates, reading.places, context.published
+    future = bool(re.search(lex.FUTURE, folded)) and not any(d.day <= (published or d.day) for d in dates)
     cumulative = bool(re.search(lex.CUMULATIVE, folded))
     national = bool(re.search(lex.NATIONAL, folded))
-    kinds = _distinct_kinds(kinds, folded)
+    kinds = _distinct_kinds(reading.kinds, folded)
     if future and not dates:
         return []
-    day, precision, confidence = _when(dates, carried_date, published)
-    local = [p for p in places if p[1].level != "department"] or places
-    if not local and carried_place and not national and not cumulative:
-        local = [(0, carried_place[1], carried_place[2])]
+    day, precision, confidence = _when(dates, context.carried_date, published)
+    local = [p for p in places if p.entry.level != "department"] or places
+    carried = context.carried_place
+    if not local and carried and not national and not cumulative:
+        local = [_Place(0, carried.entry, carried.name)]
         confidence -= 0.1
     out = []
     for kind in kinds:
@@ -366,19 +439,13 @@ def _sentence_candidates(
         measure = lex.MEASURE_OF.get(kind)
         counts = _count(digits, measure) if measure else []
         if kind == "deaths" and not counts and re.search(lex.SINGULAR_DEATH, folded):
-            counts = [(1, 0)]
+            counts = [_Count(1, 0)]
         if kind == "deaths" and not counts:
             continue  # "deaths" as a word in background prose, with nothing counted
-        targets = places if kind in {"strike", "curfew", "state_of_emergency"} and len(places) > 1 else local[:1]
-        if kind == "deaths" and len(counts) > 1 and len(local) > 1:
-            pairs = _pair(counts, local)
-        else:
-            best = max(counts, default=(None, -1))
-            pairs = [(best[0], best[1], t) for t in targets] or [(best[0], best[1], None)]
-        for value, position, target in pairs:
+        for value, position, target in _pairs(kind, counts, places, local):
             if target is None and not national and not (cumulative and value is not None):
                 continue
-            entry = target[1] if target else None
+            entry = target.entry if target else None
             kind_here = event_type
             if kind == "deaths" and _accident_near(digits, position):
                 kind_here = "accident"
@@ -392,9 +459,9 @@ def _sentence_candidates(
                     time_precision=precision,
                     scope="national" if entry is None else ("regional" if entry.level == "department" else "local"),
                     place=entry,
-                    location=target[2] if target else "Peru",
+                    location=target.name if target else "Peru",
                     counts={measure: value} if measure else {},
-                    source=source,
+                    source=context.source,
                     span=(sentence.start, sentence.end),
                     evidence=sentence.text,
                     confidence=round(max(0.05, min(0.95, confidence + (0.1 if value else 0))), 2),
@@ -404,6 +471,16 @@ def _sentence_candidates(
             if is_national:
                 break
     return out
+
+
+def _pairs(kind: str, counts: list[_Count], places: list[_Place], local: list[_Place]) -> list[_Pair]:
+    """Give each count of a kind its place: strikes and curfews cover every place named, else the first local one."""
+    if kind == "deaths" and len(counts) > 1 and len(local) > 1:
+        return _pair(counts, local)
+    targets = places if kind in {"strike", "curfew", "state_of_emergency"} and len(places) > 1 else local[:1]
+    best = max(counts, default=None)
+    value, position = (best.value, best.position) if best else (None, -1)
+    return [_Pair(value, position, t) for t in targets] or [_Pair(value, position, None)]
 
 
 def _distinct_kinds(kinds: list[str], folded: str) -> list[str]:
@@ -426,29 +503,27 @@ def _distinct_kinds(kinds: list[str], folded: str) -> list[str]:
 
 
 def _when(
-    dates: list[tuple[int, int, dt.date]], carried_date: tuple[int, dt.date] | None, published: dt.date | None
+    dates: list[DateSpan], carried_date: _CarriedDate | None, published: dt.date | None
 ) -> tuple[dt.date | None, int, float]:
     """``(day, time precision, confidence)`` from the sentence's dates, else the carried date, else publication."""
     confidence = 0.5
     if dates:
-        return dates[0][2], 1, confidence + 0.25
+        return dates[0].day, 1, confidence + 0.25
     if carried_date:
-        return carried_date[1], 1, confidence + 0.15
+        return carried_date.day, 1, confidence + 0.15
     return published, 2, confidence - 0.25
 
 
-def _pair(
-    counts: list[tuple[int, int]], places: list[tuple[int, Entry, str]]
-) -> list[tuple[int, int, tuple[int, Entry, str]]]:
+def _pair(counts: list[_Count], places: list[_Place]) -> list[_Pair]:
     """Pair each count with the first place named after it (before the next count), else the nearest before."""
-    ordered = sorted(counts, key=lambda c: c[1])
+    ordered = sorted(counts, key=lambda c: c.position)
     pairs = []
     for i, (value, position) in enumerate(ordered):
-        limit = ordered[i + 1][1] if i + 1 < len(ordered) else 10**9
-        after = [p for p in places if position <= p[0] < limit]
-        before = [p for p in places if p[0] < position]
+        limit = ordered[i + 1].position if i + 1 < len(ordered) else 10**9
+        after = [p for p in places if position <= p.offset < limit]
+        before = [p for p in places if p.offset < position]
         target = after[0] if after else (before[-1] if before else places[0])
-        pairs.append((value, position, target))
+        pairs.append(_Pair(value, position, target))
     return pairs
 
 
@@ -491,7 +566,8 @@ def _merge(candidates: list[Candidate]) -> list[Candidate]:
             continue
         kept.evidence_spans.append(cand.span)
         for measure, value in cand.counts.items():
-            if value is not None and (kept.counts.get(measure) is None or value > kept.counts[measure]):  # type: ignore[operator]
+            current = kept.counts.get(measure)
+            if value is not None and (current is None or value > current):
                 kept.counts[measure] = value
         kept.confidence = max(kept.confidence, cand.confidence)
     return _fold_into_deaths(merged)
@@ -501,11 +577,11 @@ def _fold_into_deaths(merged: list[Candidate]) -> list[Candidate]:
     """Fold injuries into the deaths of the same place and day; drop marches overshadowed by deaths."""
     deaths_at: dict[str, list[Candidate]] = {}
     deaths_in: dict[str, list[Candidate]] = {}
-    for death in merged:
-        if eval_class(death.event_type, death.counts.get("fatalities")) == "deaths":
-            deaths_at.setdefault(death.place.ubigeo if death.place else "", []).append(death)
-            if death.place:
-                deaths_in.setdefault(death.place.department, []).append(death)
+    for cand in merged:
+        if eval_class(cand.event_type, cand.counts.get("fatalities")) == "deaths":
+            deaths_at.setdefault(cand.place.ubigeo if cand.place else "", []).append(cand)
+            if cand.place:
+                deaths_in.setdefault(cand.place.department, []).append(cand)
     folded: set[int] = set()
     for hurt in [m for m in merged if m.event_type == "clash" and not m.counts.get("fatalities")]:
         at = deaths_at.get(hurt.place.ubigeo if hurt.place else "", [])

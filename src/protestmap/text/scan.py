@@ -12,11 +12,13 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from protestmap import settings
 
 __all__ = [
     "MAX_SENTENCE",
+    "DateSpan",
     "Sentence",
     "detect_language",
     "find_dates",
@@ -150,7 +152,8 @@ def _bounded(text: str, start: int, end: int, paragraph: int) -> list[Sentence]:
         piece = text[start:cut].rstrip()
         if piece:
             pieces.append(Sentence(start, start + len(piece), piece, paragraph))
-        start = _SPACE.match(text, cut).end()
+        space = _SPACE.match(text, cut)  # ``\s*`` always matches
+        start = space.end() if space else cut
     pieces.append(Sentence(start, end, text[start:end], paragraph))
     return pieces
 
@@ -194,6 +197,14 @@ def _count_word(word: str, language: str) -> int | None:
     return None
 
 
+class DateSpan(NamedTuple):
+    """A date expression found in a sentence: its offsets within the sentence and the date it names."""
+
+    start: int
+    end: int
+    day: dt.date
+
+
 def find_dates(
     text: str,
     *,
@@ -201,7 +212,7 @@ def find_dates(
     base: dt.date | None,
     anchor: dt.date | None = None,
     undated_article: dt.date | None = None,
-) -> list[tuple[int, int, dt.date]]:
+) -> list[DateSpan]:
     """Find date expressions in a sentence and resolve them.
 
     Parameters
@@ -221,11 +232,30 @@ def find_dates(
 
     Returns
     -------
-    list of tuple
-        ``(start, end, date)`` offsets within ``text``, in order.
+    list of DateSpan
+        ``(start, end, day)`` offsets within ``text``, in order.
     """
     folded = fold(text)
-    found: list[tuple[int, int, dt.date]] = []
+    found = _absolute_dates(text, folded, language=language, base=base, undated_article=undated_article)
+    taken = [(span.start, span.end) for span in found]
+    for match in _RELATIVE.finditer(folded):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        if base is None and not (match["later"] or match["despues"]):
+            continue
+        if match["weekday"] and any(0 <= s - match.end() <= 3 for s, _ in taken):
+            continue  # "Tuesday, January 10": the weekday only names the date that follows
+        day = _relative_day(match, language=language, base=base, anchor=anchor)
+        if day is not None:
+            found.append(DateSpan(match.start(), match.end(), day))
+    return sorted(found)
+
+
+def _absolute_dates(
+    text: str, folded: str, *, language: str, base: dt.date | None, undated_article: dt.date | None
+) -> list[DateSpan]:
+    """Find the dates written out ("January 10", "9 de enero de 2023") that can be resolved."""
+    found = []
     for match in _ABSOLUTE.finditer(folded):
         expression = text[match.start() : match.end()]
         has_year = bool(re.search(r"\d{4}", expression))
@@ -236,37 +266,32 @@ def find_dates(
         else:
             day = _parse(expression, language, base)
         if day is not None:
-            found.append((match.start(), match.end(), day))
-    taken = [(s, e) for s, e, _ in found]
-    for match in _RELATIVE.finditer(folded):
-        if any(s <= match.start() < e for s, e in taken):
-            continue
-        if base is None and not (match["later"] or match["despues"]):
-            continue
-        if match["weekday"] and any(0 <= s - match.end() <= 3 for s, _ in taken):
-            continue  # "Tuesday, January 10": the weekday only names the date that follows
-        if match["weekday"]:
-            # The newest such weekday on or before the base date ("on Thursday" in a Thursday paper).
-            day = _parse(match["weekday"], language, base + dt.timedelta(days=1))
-        elif match["word"]:
-            word = {
-                "anoche": "ayer",
-                "last night": "yesterday",
-                "tonight": "today",
-                "esta noche": "hoy",
-                "now": "today",
-                "currently": "today",
-                "ahora": "hoy",
-                "actualmente": "hoy",
-            }.get(match["word"], match["word"])
-            day = _parse(word.replace("esta manana", "hoy").replace("this morning", "today"), language, base)
-        else:
-            count = _count_word(match["later"] or match["despues"], language)
-            start = anchor or base
-            day = start + dt.timedelta(days=count) if start and count is not None and count < 60 else None
-        if day is not None:
-            found.append((match.start(), match.end(), day))
-    return sorted(found)
+            found.append(DateSpan(match.start(), match.end(), day))
+    return found
+
+
+def _relative_day(
+    match: re.Match[str], *, language: str, base: dt.date | None, anchor: dt.date | None
+) -> dt.date | None:
+    """Resolve a relative expression ("on Thursday", "yesterday", "two days later"), if it can be."""
+    if match["weekday"]:
+        # The newest such weekday on or before the base date ("on Thursday" in a Thursday paper).
+        return None if base is None else _parse(match["weekday"], language, base + dt.timedelta(days=1))
+    if match["word"]:
+        word = {
+            "anoche": "ayer",
+            "last night": "yesterday",
+            "tonight": "today",
+            "esta noche": "hoy",
+            "now": "today",
+            "currently": "today",
+            "ahora": "hoy",
+            "actualmente": "hoy",
+        }.get(match["word"], match["word"])
+        return _parse(word.replace("esta manana", "hoy").replace("this morning", "today"), language, base)
+    count = _count_word(match["later"] or match["despues"], language)
+    start = anchor or base
+    return start + dt.timedelta(days=count) if start and count is not None and count < 60 else None
 
 
 def publication_date(text: str, *, language: str) -> dt.date | None:
