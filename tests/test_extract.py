@@ -16,8 +16,9 @@ from typer.testing import CliRunner
 import protestmap
 from protestmap.cli.app import app
 from protestmap.errors import ArticleReadError, ProtestmapError
+from protestmap.text.articles import read_article
 from protestmap.text.evaluate import candidate_rows, evaluate, load_truth
-from protestmap.text.extract import eval_class, extract_text, read_article
+from protestmap.text.extract import eval_class, extract_text
 from protestmap.text.scan import MAX_SENTENCE, find_dates, publication_date, sentences
 
 TEXTS = Path(__file__).parent / "texts"

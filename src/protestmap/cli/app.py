@@ -360,8 +360,9 @@ def extract(
     --published); running totals are not reported as new incidents.
     """
     from protestmap.errors import ArticleReadError
+    from protestmap.text.articles import read_article
     from protestmap.text.evaluate import CANDIDATE_COLUMNS, candidate_rows
-    from protestmap.text.extract import extract_text, read_article
+    from protestmap.text.extract import extract_text
 
     if lang not in {"auto", "en", "es"}:
         _err("error: --lang must be auto, en or es")

@@ -10,17 +10,14 @@ turned into new incidents. Nothing here is keyed to particular articles.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import NamedTuple
 
-from protestmap.errors import ArticleReadError
-from protestmap.places.gazetteer import Entry, Gazetteer, load_gazetteer, normalize
-from protestmap.places.geocoder import resolve
+from protestmap.places.gazetteer import Entry, load_gazetteer
 from protestmap.text import lexicon as lex
+from protestmap.text.geoparse import Place, sentence_places
 from protestmap.text.scan import (
     DateSpan,
     Sentence,
@@ -32,7 +29,7 @@ from protestmap.text.scan import (
     sentences,
 )
 
-__all__ = ["Article", "Candidate", "Extraction", "eval_class", "extract_text", "read_article"]
+__all__ = ["Candidate", "Extraction", "eval_class", "extract_text"]
 
 
 @dataclass
@@ -65,109 +62,6 @@ class Extraction:
     running_totals: list[Candidate]
 
 
-@dataclass(frozen=True)
-class Article:
-    """The text of an article file and how its bytes were decoded.
-
-    Attributes
-    ----------
-    path
-        The file.
-    text
-        Its text.
-    encoding
-        The codec that decoded it (``utf-8``, ``utf-16-le``, ``cp1252``, ...).
-    fallback
-        ``None`` when the encoding was certain (UTF-8, or a byte-order mark); otherwise a sentence
-        saying which guess was made, for the caller to report.
-    """
-
-    path: Path
-    text: str
-    encoding: str
-    fallback: str | None = None
-
-
-_BOMS = (  # UTF-32 first: the UTF-32-LE mark begins with the UTF-16-LE one
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_MAX_CONTROL_SHARE = 0.01
-
-
-def read_article(path: str | Path) -> Article:
-    """Read an article file and decode it, saying how.
-
-    UTF-8 (with or without a byte-order mark) and UTF-16 or UTF-32 with a byte-order mark are read
-    as such. Text that is not UTF-8 is read, with :attr:`Article.fallback` saying so, as UTF-16
-    when every other byte is NUL (UTF-16 without a byte-order mark) and otherwise as Windows-1252
-    (Latin-1). Binary data is refused.
-
-    Parameters
-    ----------
-    path
-        The article file.
-
-    Returns
-    -------
-    Article
-        The text (stray NUL characters turned into spaces), its encoding and any fallback used.
-
-    Raises
-    ------
-    ArticleReadError
-        The file cannot be read, or its bytes are not text in any of these encodings. A file that
-        is read but yields no candidates is not an error.
-    """
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ArticleReadError(path, exc.strerror or type(exc).__name__) from exc
-    try:
-        text, encoding, fallback = _decode(raw)
-    except ValueError as exc:
-        raise ArticleReadError(path, str(exc)) from None
-    controls = len(_CONTROL.findall(text))
-    if controls > _MAX_CONTROL_SHARE * len(text):
-        raise ArticleReadError(path, f"binary data, not text ({controls} control characters in {len(text)})")
-    return Article(path, text.replace("\x00", " "), encoding, fallback)
-
-
-def _decode(raw: bytes) -> tuple[str, str, str | None]:
-    """``(text, encoding, fallback note)`` for a file's bytes; :class:`ValueError` saying why for binary data."""
-    for mark, name in _BOMS:
-        if raw.startswith(mark):
-            try:
-                return raw[len(mark) :].decode(name), name, None
-            except UnicodeDecodeError as exc:
-                message = f"invalid {name.upper()} after its byte-order mark (byte {exc.start + len(mark)})"
-                raise ValueError(message) from None
-    head = raw[:65536]
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    pairs = len(head) // 2
-    if max(even, odd) > 0.3 * pairs and min(even, odd) < 0.02 * pairs:  # ASCII-range text in UTF-16
-        name = "utf-16-le" if odd > even else "utf-16-be"
-        try:
-            return raw.decode(name), name, f"no byte-order mark; read as {name.upper()} (every other byte is NUL)"
-        except UnicodeDecodeError:
-            pass
-    if head.count(0) > _MAX_CONTROL_SHARE * len(head):
-        raise ValueError(f"binary data, not text ({raw.count(0)} NUL bytes in {len(raw)})")
-    try:
-        return raw.decode("utf-8"), "utf-8", None
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "cp1252", "not UTF-8; read as Windows-1252 (Latin-1)"
-    except UnicodeDecodeError:
-        return raw.decode("latin-1"), "latin-1", "not UTF-8; read as Latin-1 (ISO-8859-1)"
-
-
 def eval_class(event_type: str, fatalities: int | None) -> str:
     """Collapse an event type into the evaluation classes (deaths, injuries, detention, ...)."""
     if fatalities:
@@ -195,29 +89,12 @@ class _Count(NamedTuple):
     position: int
 
 
-class _Mention(NamedTuple):
-    """A capitalised name the gazetteer knows, with whether a level word ("region de") goes with it."""
-
-    offset: int
-    text: str
-    key: str
-    level_hint: bool
-
-
-class _Place(NamedTuple):
-    """A place a sentence names: where the name stands, its gazetteer entry and the name as written."""
-
-    offset: int
-    entry: Entry
-    name: str
-
-
 class _Pair(NamedTuple):
     """A count (if any) and the place it belongs to (if any)."""
 
     value: int | None
     position: int
-    target: _Place | None
+    target: Place | None
 
 
 class _CarriedDate(NamedTuple):
@@ -244,7 +121,7 @@ class _Reading:
     digits: str
     kinds: list[str]
     dates: list[DateSpan]
-    places: list[_Place]
+    places: list[Place]
 
 
 @dataclass(frozen=True)
@@ -276,50 +153,6 @@ def _count(text: str, measure: str) -> list[_Count]:
                 continue
             found.append(_Count(value, match.start(1)))
     return found
-
-
-def _mentions(sentence: Sentence, gaz: Gazetteer) -> list[_Mention]:
-    """Capitalised name sequences that the gazetteer knows."""
-    out = []
-    folded_sentence = fold(sentence.text)
-    for match in lex.NAME.finditer(sentence.text):
-        words = [re.sub(r"['’]s$", "", w) for w in match.group(0).split()]
-        while words and words[0].lower() in lex.LEADING:
-            words = words[1:]
-        previous = folded_sentence[max(0, match.start() - 12) : match.start()].split()
-        if not words or (previous and previous[-1] in lex.SITE_WORDS):
-            continue
-        for size in range(len(words), 0, -1):
-            text = " ".join(words[:size])
-            key = normalize(text)
-            if key in lex.NOT_PLACES or len(key) < 3:
-                continue
-            if key in gaz.aliases or gaz.lookup(key):
-                around = folded_sentence[max(0, match.start() - 25) : match.start() + len(text) + 12]
-                around = around.split(" ", 1)[-1].rsplit(" ", 1)[0]  # whole words only
-                out.append(_Mention(match.start(), text, key, bool(lex.LEVEL_WORDS.search(around))))
-                break
-    return out
-
-
-def _place(name: str, key: str, level_hint: bool, hints: list[str], gaz: Gazetteer) -> Entry | None:
-    if level_hint and any(e.level == "department" for e in gaz.lookup(key)):
-        return next(e for e in gaz.lookup(key) if e.level == "department")
-    for hint in [None, *hints]:
-        try:
-            found = resolve(name, department=hint, gazetteer=gaz)
-        except Exception:
-            continue
-        if found.match is not None and found.match.level != "country":
-            return found.match
-        departments = {c.ubigeo[:2] for c in found.candidates}
-        if found.match is None and len(departments) == 1:  # ambiguous, but within one department
-            unit = gaz.unit(departments.pop())
-            if unit is not None:
-                return Entry(
-                    unit.ubigeo, "region", name, unit.latitude, unit.longitude, "department capital", "", unit.admin
-                )
-    return None
 
 
 def extract_text(
@@ -362,7 +195,7 @@ def extract_text(
             carried_place = None
         anchor = carried_date.day if carried_date else None
         dates = find_dates(sentence.text, language=lang, base=published, anchor=anchor, undated_article=undated)
-        places = _sentence_places(sentence, gaz, article_departments)
+        places = sentence_places(sentence, gaz, article_departments)
         raw_kinds = [k for k, pattern in lex.CUES.items() if re.search(pattern, folded)]
         if not raw_kinds:
             if dates:
@@ -377,35 +210,6 @@ def extract_text(
         if places:
             carried_place = _CarriedPlace(sentence.paragraph, places[0].entry, places[0].name)
     return Extraction(source, lang, published, _merge(raw), totals)
-
-
-def _sentence_places(sentence: Sentence, gaz: Gazetteer, article_departments: list[str]) -> list[_Place]:
-    """Resolve the places a sentence names, adding their departments to ``article_departments``."""
-    mentions = _mentions(sentence, gaz)
-    hints = [gaz.lookup(m.key)[0].name for m in mentions if any(e.level == "department" for e in gaz.lookup(m.key))]
-    places = []
-    for index, mention in enumerate(mentions):
-        previous = mentions[index - 1] if index else None
-        if _only_qualifies(sentence.text, previous, mention, hints):
-            continue  # "Chucuito, Puno": the department only qualifies the place before it
-        entry = _place(
-            mention.text, mention.key, mention.level_hint, list(dict.fromkeys(hints + article_departments[:3])), gaz
-        )
-        if entry is not None:
-            places.append(_Place(mention.offset, entry, mention.text))
-            article_departments.append(entry.department)
-    return places
-
-
-def _only_qualifies(text: str, previous: _Mention | None, mention: _Mention, hints: list[str]) -> bool:
-    """Tell whether a department named right after another place ("Chucuito, Puno") only qualifies it."""
-    return (
-        previous is not None
-        and text[previous.offset + len(previous.text) : mention.offset].strip() == ","
-        and mention.text in hints
-        and previous.text not in hints
-        and not mention.level_hint
-    )
 
 
 def _digitise(folded: str, language: str) -> str:
@@ -431,7 +235,7 @@ def _sentence_candidates(reading: _Reading, context: _Context) -> list[Candidate
     local = [p for p in places if p.entry.level != "department"] or places
     carried = context.carried_place
     if not local and carried and not national and not cumulative:
-        local = [_Place(0, carried.entry, carried.name)]
+        local = [Place(0, carried.entry, carried.name)]
         confidence -= 0.1
     out = []
     for kind in kinds:
@@ -473,7 +277,7 @@ def _sentence_candidates(reading: _Reading, context: _Context) -> list[Candidate
     return out
 
 
-def _pairs(kind: str, counts: list[_Count], places: list[_Place], local: list[_Place]) -> list[_Pair]:
+def _pairs(kind: str, counts: list[_Count], places: list[Place], local: list[Place]) -> list[_Pair]:
     """Give each count of a kind its place: strikes and curfews cover every place named, else the first local one."""
     if kind == "deaths" and len(counts) > 1 and len(local) > 1:
         return _pair(counts, local)
@@ -514,7 +318,7 @@ def _when(
     return published, 2, confidence - 0.25
 
 
-def _pair(counts: list[_Count], places: list[_Place]) -> list[_Pair]:
+def _pair(counts: list[_Count], places: list[Place]) -> list[_Pair]:
     """Pair each count with the first place named after it (before the next count), else the nearest before."""
     ordered = sorted(counts, key=lambda c: c.position)
     pairs = []
