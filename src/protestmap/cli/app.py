@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 import typer
 
 from protestmap.cli.output import Format, Level, render_rows
-from protestmap.cli.support import Group, check_window, out_file, parse_day, register_interchange
+from protestmap.cli.support import (
+    DataOption,
+    Day,
+    Group,
+    check_window,
+    out_file,
+    parse_day,
+    register_interchange,
+)
+from protestmap.cli.text import register_text
 
 if TYPE_CHECKING:
     from protestmap.pipeline import MapFile
@@ -123,11 +132,6 @@ BoundariesOption = Annotated[
         help="Directory with the INEI GeoJSON files (else $PROTESTMAP_BOUNDARIES, else the cache).",
     ),
 ]
-DataOption = Annotated[
-    Path | None,
-    typer.Option("--data", help="Dataset directory or incidents.csv (default: bundled)."),
-]
-Day = dt.date | None
 
 
 @boundaries_app.command("fetch")
@@ -334,83 +338,8 @@ def _check_timeline_span(data: Path | None, start: dt.date | None, end: dt.date 
         raise typer.BadParameter(message, param_hint="'--from'/'--to'")
 
 
-@app.command()
-def extract(
-    articles: Annotated[list[Path], typer.Argument(help="Plain-text article files.")],
-    published: Annotated[
-        Day, typer.Option("--published", parser=parse_day, help="Publication date if the text does not state one.")
-    ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="auto, en or es.")] = "auto",
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="csv or json (table also works).")] = Format.csv,
-    evaluate_truth: Annotated[
-        Path | None, typer.Option("--evaluate", help="Truth CSV: print precision, recall and F1.")
-    ] = None,
-    into: Annotated[
-        Path | None, typer.Option("--into", help="Compare with this dataset and write a review file.")
-    ] = None,
-    apply: Annotated[bool, typer.Option("--apply", help="With --into: add the new candidates to the dataset.")] = False,
-    min_confidence: Annotated[
-        float, typer.Option("--min-confidence", help="Drop candidates below this confidence.")
-    ] = 0.5,
-) -> None:
-    """Read news articles (English or Spanish) and print candidate incidents with their evidence.
-
-    Each candidate has the incident fields plus its source file, the character span of the
-    evidence sentence and a confidence. Dates are resolved against the article's own date (or
-    --published); running totals are not reported as new incidents.
-    """
-    from protestmap.errors import ArticleReadError
-    from protestmap.text.articles import read_article
-    from protestmap.text.evaluate import CANDIDATE_COLUMNS, candidate_rows
-    from protestmap.text.extract import extract_text
-
-    if lang not in {"auto", "en", "es"}:
-        _err("error: --lang must be auto, en or es")
-        raise typer.Exit(2)
-    extractions = []
-    for path in articles:
-        if not path.is_file():
-            _err(f"error: no such file: {path}")
-            raise typer.Exit(2)
-        try:
-            article = read_article(path)
-        except ArticleReadError as exc:
-            _err(f"warning: skipped: {exc}")
-            continue
-        if article.fallback:
-            _err(f"note: {path}: {article.fallback}")
-        extractions.append(extract_text(article.text, source=path.name, published=published, language=lang))
-    if evaluate_truth is not None:
-        from protestmap.text.evaluate import evaluate, load_truth
-
-        typer.echo(evaluate(extractions, load_truth(evaluate_truth), min_confidence=min_confidence).report(), nl=False)
-        return
-    if into is not None:
-        _propose(extractions, into, apply=apply, min_confidence=min_confidence)
-        return
-    rows = [row for e in extractions for row in candidate_rows(e, min_confidence=min_confidence)]
-    typer.echo(render_rows(rows, CANDIDATE_COLUMNS, fmt, title="candidate incidents"), nl=False)
-    _err(f"{len(rows)} candidate(s) from {len(extractions)} article(s)")
-
-
-def _propose(extractions: list, into: Path, *, apply: bool, min_confidence: float) -> None:
-    from protestmap._io import write_atomic
-    from protestmap.dataset.write import rows_to_csv
-    from protestmap.pipeline import load_incidents
-    from protestmap.text.evaluate import CANDIDATE_COLUMNS, apply_proposals, propose_into
-
-    proposals = propose_into(extractions, load_incidents(into), min_confidence=min_confidence)
-    fresh = sum(p["status"] == "new" for p in proposals)
-    if apply:
-        added = apply_proposals(proposals, into)
-        typer.echo(f"added {added} incident(s) to {into}; {len(proposals) - fresh} matched existing incidents")
-        return
-    review = (into if into.is_dir() else into.parent) / "extraction-review.csv"
-    write_atomic(rows_to_csv(proposals, ["status", "event_id", *CANDIDATE_COLUMNS]), review)
-    typer.echo(f"{review}: {fresh} new candidate(s), {len(proposals) - fresh} matching existing incidents")
-
-
 register_interchange(app)
+register_text(app)
 
 
 def main() -> None:
