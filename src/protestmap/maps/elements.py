@@ -30,10 +30,12 @@ __all__ = [
     "BindText",
     "GeoJsonLayer",
     "LayerRegistry",
-    "PageBlock",
+    "Legend",
     "RenderOnce",
     "RenderedText",
     "TimelineController",
+    "TimelineControls",
+    "Title",
 ]
 
 #: Leaflet pane for areas (choropleths, regional strikes and curfews): below the markers' pane
@@ -210,25 +212,103 @@ class Attribution(RenderOnce):
         self.credit = credit
 
 
-class PageBlock(RenderOnce):
-    """A block of page HTML (title box, legend, controls) built from already-escaped parts.
+class Title(RenderOnce):
+    """The title box: the view's totals, then any warning and the note on incidents not drawn.
 
     Parameters
     ----------
-    markup
-        HTML in which every value from the data was escaped once by the caller.
+    title
+        The title, every value from the data already escaped.
+    warning
+        Plain text (escaped here), e.g. why there are no choropleths.
+    missing
+        The note on incidents not drawn, already escaped.
     """
 
     _template = Template(
         """{% macro html(this, kwargs) %}
-{{ this.markup }}
+<div id="pm-title" style="position:fixed;top:10px;left:50px;max-width:calc(100% - 480px);z-index:1000;
+background:rgba(255,255,255,.92);padding:6px 10px;font:14px sans-serif;border:1px solid #999;border-radius:4px">
+{{- this.title -}}
+{%- if this.warning %}<div style="color:#a00">{{ this.warning|e }}</div>{% endif -%}
+{%- if this.missing %}<div id="pm-not-drawn" style="color:#a00">{{ this.missing }}</div>{% endif -%}
+</div>
 {% endmacro %}"""
     )
 
-    def __init__(self, markup: str) -> None:
+    def __init__(self, title: str, *, warning: str = "", missing: str = "") -> None:
         super().__init__()
-        self._name = "PageBlock"
-        self.markup = markup
+        self._name = "Title"
+        self.title = title
+        self.warning = warning
+        self.missing = missing
+
+
+class Legend(RenderOnce):
+    """The legend: one swatch per marker layer and the deaths ramp of the choropleth.
+
+    Parameters
+    ----------
+    layers
+        (label, colour) of each marker layer; labels are escaped here.
+    ramp
+        The choropleth's colours, from none to most.
+    window
+        How the view counts deaths ("to date", "in the last 7 days"), escaped here.
+    """
+
+    _template = Template(
+        """{% macro html(this, kwargs) %}
+<div id="pm-legend" style="position:fixed;bottom:24px;left:10px;z-index:1000;background:#fff;padding:8px 10px;
+font:12px sans-serif;border:1px solid #999;border-radius:4px;max-width:300px"><b>Legend</b>
+{%- for label, colour in this.layers %}<div><span style="display:inline-block;width:12px;height:12px;
+border-radius:6px;background:{{ colour|e }};margin-right:6px"></span>{{ label|e }}</div>{% endfor -%}
+<div style="margin-top:4px">Deaths {{ this.window|e }} (choropleth): none
+{%- for colour in this.ramp %} <span style="display:inline-block;width:18px;height:10px;
+background:{{ colour|e }}"></span>{% endfor %} most</div>
+<div>Bold black outline: deaths on the day shown. Dashed areas: strikes, curfews or emergencies covering a
+whole province or department.</div></div>
+{% endmacro %}"""
+    )
+
+    def __init__(self, *, layers: list[tuple[str, str]], ramp: list[str], window: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.layers = layers
+        self.ramp = ramp
+        self.window = window
+
+
+class TimelineControls(RenderOnce):
+    """The timeline's panel: Play/Pause, the day, the window chooser and the day slider.
+
+    Parameters
+    ----------
+    modes
+        (days, label) of each window the reader can choose; 0 is cumulative.
+    selected
+        The window shown first.
+    """
+
+    _template = Template(
+        """{% macro html(this, kwargs) %}
+<div id="pm-controls" style="position:fixed;bottom:24px;left:50%;transform:translateX(-50%);z-index:1000;
+background:#fff;padding:8px 12px;border:1px solid #999;border-radius:4px;font:13px sans-serif;width:min(720px,90%)">
+<button id="pm-play" type="button">Play</button> <b id="pm-day"></b>
+<select id="pm-mode" aria-label="window">
+{%- for days, label in this.modes %}<option value='{{ days }}'{% if days == this.selected %} selected{% endif %}>
+{{- label|e }}</option>{% endfor -%}
+</select>
+<input id="pm-slider" type="range" min="0" max="0" value="0" style="width:100%" aria-label="day">
+<div id="pm-totals"></div></div>
+{% endmacro %}"""
+    )
+
+    def __init__(self, *, modes: list[tuple[int, str]], selected: int) -> None:
+        super().__init__()
+        self._name = "TimelineControls"
+        self.modes = modes
+        self.selected = selected
 
 
 class TimelineController(RenderOnce):

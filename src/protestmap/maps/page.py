@@ -8,7 +8,6 @@ self-contained mode Leaflet's JS, CSS and images are inlined from the installed
 from __future__ import annotations
 
 import base64
-import html
 import json
 import re
 from importlib import resources
@@ -19,7 +18,7 @@ from protestmap import settings
 from protestmap._io import write_atomic
 from protestmap.errors import RenderError
 from protestmap.maps.content import LAYERS, Window
-from protestmap.maps.elements import AREA_PANE, Attribution, BindText, GeoJsonLayer, LayerRegistry, PageBlock
+from protestmap.maps.elements import AREA_PANE, Attribution, BindText, GeoJsonLayer, LayerRegistry, Legend, Title
 
 if TYPE_CHECKING:
     import folium
@@ -103,25 +102,6 @@ def layer_registry(fmap: folium.Map, groups: dict[str, Any]) -> None:
     fmap.add_child(LayerRegistry(groups))
 
 
-def _legend_html(window: Window) -> str:
-    rows = "".join(
-        f"<div><span style='display:inline-block;width:12px;height:12px;border-radius:6px;"
-        f"background:{colour};margin-right:6px'></span>{html.escape(label)}</div>"
-        for label, colour, _ in LAYERS.values()
-    )
-    ramp = "".join(
-        f"<span style='display:inline-block;width:18px;height:10px;background:{c}'></span>"
-        for c in (settings.NO_DEATHS_COLOUR, *settings.DEATH_COLOURS)
-    )
-    return (
-        "<div id='pm-legend' style='position:fixed;bottom:24px;left:10px;z-index:1000;background:#fff;"
-        "padding:8px 10px;font:12px sans-serif;border:1px solid #999;border-radius:4px;max-width:300px'>"
-        f"<b>Legend</b>{rows}<div style='margin-top:4px'>Deaths {html.escape(window.label())} "
-        f"(choropleth): none {ramp} most</div><div>Bold black outline: deaths on the day shown. "
-        "Dashed areas: strikes, curfews or emergencies covering a whole province or department.</div></div>"
-    )
-
-
 def finish_map(
     fmap: folium.Map, *, title: str, window: Window, warning: str = "", missing: str = ""
 ) -> folium.LayerControl:
@@ -133,17 +113,10 @@ def finish_map(
 
     from protestmap.spatial.boundaries import ATTRIBUTION
 
-    note = f"<div style='color:#a00'>{html.escape(warning)}</div>" if warning else ""
-    if missing:
-        note += f"<div id='pm-not-drawn' style='color:#a00'>{missing}</div>"
-    fmap.add_child(
-        PageBlock(
-            "<div id='pm-title' style='position:fixed;top:10px;left:50px;max-width:calc(100% - 480px);z-index:1000;"
-            "background:rgba(255,255,255,.92);padding:6px 10px;font:14px sans-serif;"
-            f"border:1px solid #999;border-radius:4px'>{title}{note}</div>"
-        )
-    )
-    fmap.add_child(PageBlock(_legend_html(window)))
+    fmap.add_child(Title(title, warning=warning, missing=missing))
+    layers = [(label, colour) for label, colour, _ in LAYERS.values()]
+    ramp = [settings.NO_DEATHS_COLOUR, *settings.DEATH_COLOURS]
+    fmap.add_child(Legend(layers=layers, ramp=ramp, window=window.label()))
     fmap.add_child(Attribution(f"{ATTRIBUTION} · Incidents: protestmap, sources in each popup"))
     control = folium.LayerControl(collapsed=False)
     control.add_to(fmap)

@@ -200,26 +200,6 @@ def timeline_payload(
 _MODES = {0: "cumulative", 1: "this day only", 7: "last 7 days", 30: "last 30 days"}
 
 
-def _controls_html(window: Window) -> str:
-    """Build the slider panel, with the window's mode selected (numbers and fixed labels only)."""
-    selected = window.days or 0
-    modes = dict(_MODES)
-    modes.setdefault(selected, f"last {selected} days")
-    options = "".join(
-        f"<option value='{value}'{' selected' if value == selected else ''}>{label}</option>"
-        for value, label in modes.items()
-    )
-    return (
-        "<div id='pm-controls' style='position:fixed;bottom:24px;left:50%;transform:translateX(-50%);z-index:1000;"
-        "background:#fff;padding:8px 12px;border:1px solid #999;border-radius:4px;font:13px sans-serif;"
-        "width:min(720px,90%)'>"
-        "<button id='pm-play' type='button'>Play</button> <b id='pm-day'></b> "
-        f"<select id='pm-mode' aria-label='window'>{options}</select>"
-        "<input id='pm-slider' type='range' min='0' max='0' value='0' style='width:100%' aria-label='day'>"
-        "<div id='pm-totals'></div></div>"
-    )
-
-
 def render_timeline_map(
     data: MapInput | gpd.GeoDataFrame,
     *,
@@ -235,7 +215,7 @@ def render_timeline_map(
     """
     import folium
 
-    from protestmap.maps.elements import PageBlock, TimelineController
+    from protestmap.maps.elements import TimelineController, TimelineControls
     from protestmap.maps.inputs import as_map_input
 
     prepared = as_map_input(data)
@@ -253,7 +233,10 @@ def render_timeline_map(
     rows, _, _ = period_rows(prepared.joined, start=start, end=end)
     missing = not_drawn(rows, prepared.unresolved)
     control = finish_map(fmap, title=title, window=window, warning=prepared.warning, missing=not_drawn_note(missing))
-    fmap.add_child(PageBlock(_controls_html(window)))
+    selected = window.days or 0
+    modes = dict(_MODES)
+    modes.setdefault(selected, f"last {selected} days")
+    fmap.add_child(TimelineControls(modes=list(modes.items()), selected=selected))
     fmap.add_child(TimelineController(payload, groups=groups, control=control))
     extras(fmap).protestmap_payload = payload
     extras(fmap).protestmap_not_drawn = missing
