@@ -30,6 +30,7 @@ __all__ = [
     "BindText",
     "GeoJsonLayer",
     "LayerRegistry",
+    "LeafletAssets",
     "Legend",
     "RenderOnce",
     "RenderedText",
@@ -210,6 +211,37 @@ class Attribution(RenderOnce):
         super().__init__()
         self._name = "Attribution"
         self.credit = credit
+
+
+class LeafletAssets(RenderOnce):
+    """Leaflet's script and stylesheet: linked from the CDN, or inlined so the page needs no network.
+
+    Parameters
+    ----------
+    js_url, css_url
+        Where the page loads Leaflet from when not self-contained.
+    inline
+        ``(script, stylesheet)`` text to inline instead (self-contained pages), or None.
+    """
+
+    _template = Template(
+        """{% macro header(this, kwargs) %}
+{%- if this.inline %}
+<script>{{ this.inline[0] }}</script>
+<style>{{ this.inline[1] }}</style>
+{%- else %}
+<script src="{{ this.js_url|e }}"></script>
+<link rel="stylesheet" href="{{ this.css_url|e }}"/>
+{%- endif %}
+{% endmacro %}"""
+    )
+
+    def __init__(self, *, js_url: str, css_url: str, inline: tuple[str, str] | None = None) -> None:
+        super().__init__()
+        self._name = "LeafletAssets"
+        self.js_url = js_url
+        self.css_url = css_url
+        self.inline = inline
 
 
 class Title(RenderOnce):

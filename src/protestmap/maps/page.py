@@ -18,7 +18,16 @@ from protestmap import settings
 from protestmap._io import write_atomic
 from protestmap.errors import RenderError
 from protestmap.maps.content import LAYERS, Window
-from protestmap.maps.elements import AREA_PANE, Attribution, BindText, GeoJsonLayer, LayerRegistry, Legend, Title
+from protestmap.maps.elements import (
+    AREA_PANE,
+    Attribution,
+    BindText,
+    GeoJsonLayer,
+    LayerRegistry,
+    LeafletAssets,
+    Legend,
+    Title,
+)
 
 if TYPE_CHECKING:
     import folium
@@ -57,8 +66,8 @@ def extras(fmap: folium.Map) -> MapExtras:
     return cast("MapExtras", fmap)
 
 
-_LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js")
-_LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css")
+_LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"
+_LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css"
 _ASSETS = "js_lib_leaflet"
 
 
@@ -69,8 +78,9 @@ def new_map(*, self_contained: bool, boundaries: Boundaries | None) -> folium.Ma
     fmap = folium.Map(location=settings.PERU_CENTRE, zoom_start=5, tiles=None, control_scale=True)
     lon_min, lat_min, lon_max, lat_max = settings.PERU_BBOX
     fmap.fit_bounds([[lat_min, lon_min], [lat_max, lon_max]])
-    fmap.default_js = [_LEAFLET_JS]
-    fmap.default_css = [_LEAFLET_CSS]
+    fmap.default_js, fmap.default_css = [], []  # Leaflet only, linked or inlined by LeafletAssets
+    inline = _leaflet_files() if self_contained else None
+    fmap.add_child(LeafletAssets(js_url=_LEAFLET_JS, css_url=_LEAFLET_CSS, inline=inline))
     folium.map.CustomPane(AREA_PANE, z_index=350, pointer_events=True).add_to(fmap)
     if not self_contained:
         import xyzservices.providers as xyz
@@ -123,7 +133,8 @@ def finish_map(
     return control
 
 
-def _inline_assets(page: str) -> str:
+def _leaflet_files() -> tuple[str, str]:
+    """Leaflet's script and stylesheet from the installed package, images as data URIs."""
     root = resources.files(_ASSETS) / "static" / _ASSETS
     try:
         script = (root / "leaflet.js").read_text(encoding="utf-8")
@@ -136,21 +147,28 @@ def _inline_assets(page: str) -> str:
         image = (root / match[1]).read_bytes()
         return f"url(data:image/png;base64,{base64.b64encode(image).decode()})"
 
-    css = re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, css)
-    script = script.replace("</script", "<\\/script")
-    page = page.replace(f'<script src="{_LEAFLET_JS[1]}"></script>', f"<script>{script}</script>")
-    page = page.replace(f'<link rel="stylesheet" href="{_LEAFLET_CSS[1]}"/>', f"<style>{css}</style>")
-    leftovers = re.findall(r'<(?:script|link)[^>]+(?:src|href)="https?://[^"]+"', page)
-    if leftovers:
-        message = f"self-contained page still references external assets: {leftovers}"
-        raise RenderError(message)
-    return page
+    return script.replace("</script", "<\\/script"), re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, css)
 
 
 def page_html(fmap: folium.Map, *, self_contained: bool) -> str:
-    """Render the map to one HTML page, inlining assets when asked."""
+    """Render the map to one HTML page; a self-contained page inlines Leaflet and is checked to load nothing.
+
+    Raises
+    ------
+    RenderError
+        When a self-contained page would still reference an external script or stylesheet.
+    """
+    if self_contained:
+        for child in fmap._children.values():
+            if isinstance(child, LeafletAssets) and child.inline is None:
+                child.inline = _leaflet_files()
     page = fmap.get_root().render()
-    return _inline_assets(page) if self_contained else page
+    if self_contained:
+        leftovers = re.findall(r'<(?:script|link)[^>]+(?:src|href)="https?://[^"]+"', page)
+        if leftovers:
+            message = f"self-contained page still references external assets: {leftovers}"
+            raise RenderError(message)
+    return page
 
 
 def save_map(fmap: folium.Map, path: Path, *, self_contained: bool) -> Path:
