@@ -51,3 +51,9 @@ def inei(boundaries_dir: Path):
     from protestmap.spatial.boundaries import load_boundaries
 
     return load_boundaries(boundaries_dir, districts=True)
+
+
+@pytest.fixture(scope="session")
+def tiny_boundaries() -> Path:
+    """Hand-made boundaries (a few rectangles with real INEI codes) for tests on the tiny dataset."""
+    return FIXTURES / "boundaries"

@@ -206,12 +206,12 @@ def test_stats_never_shows_a_traceback(
     fmt: str,
     window: list[str],
     workdir: Path,
-    boundaries_dir: Path,
+    tiny_boundaries: Path,
     runner: CliRunner,
 ) -> None:
     with written(mutated, workdir) as directory:
         report = validate_dataset(directory)
-        args = ["stats", "--data", str(directory), "--boundaries", str(boundaries_dir), "--by", by, "-f", fmt]
+        args = ["stats", "--data", str(directory), "--boundaries", str(tiny_boundaries), "--by", by, "-f", fmt]
         result = runner.invoke(app, [*args, *window])
     event(f"valid: {report.ok}")
     assert_no_traceback(result)
@@ -238,13 +238,13 @@ def test_render_never_shows_a_traceback(
     level: str,
     offline: list[str],
     workdir: Path,
-    boundaries_dir: Path,
+    tiny_boundaries: Path,
     runner: CliRunner,
 ) -> None:
     with written(mutated, workdir) as directory:
         report = validate_dataset(directory)
         out = directory.parent / "map.html"
-        args = ["render", *view, "--level", level, "--data", str(directory), "--boundaries", str(boundaries_dir)]
+        args = ["render", *view, "--level", level, "--data", str(directory), "--boundaries", str(tiny_boundaries)]
         result = runner.invoke(app, [*args, *offline, "--out", str(out)])
         page = out.read_text(encoding="utf-8") if out.exists() else None
     event(f"valid: {report.ok}")
@@ -296,20 +296,20 @@ def _assert_page_safe(page: str) -> None:
 @settings(FUZZ, max_examples=MAP_EXAMPLES)
 @given(mutated=mutated_datasets(TINY, hostile=False), pick=st.integers(0, 50), shift=st.integers(-1, 2))
 def test_every_valid_row_is_drawn_or_reported(
-    mutated: Mutated, pick: int, shift: int, workdir: Path, boundaries_dir: Path
+    mutated: Mutated, pick: int, shift: int, workdir: Path, tiny_boundaries: Path
 ) -> None:
     with written(mutated, workdir) as directory:
         report = validate_dataset(directory)
         event(f"valid: {report.ok}")
         if not report.ok:
             with pytest.raises(InvalidIncidentError) as caught:
-                prepare_incidents(directory, boundaries_dir=boundaries_dir)
+                prepare_incidents(directory, boundaries_dir=tiny_boundaries)
             assert caught.value.problems == report.problems
             return
         rows = _incident_rows(directory)
         starts = sorted({dt.date.fromisoformat(r["event_date"]) for r in rows})
         day = starts[pick % len(starts)] + dt.timedelta(days=shift)  # near the data, so the view is not empty
-        prepared = prepare_incidents(directory, boundaries_dir=boundaries_dir)
+        prepared = prepare_incidents(directory, boundaries_dir=tiny_boundaries)
         day_map = render_date_map(prepared, day)
         timeline = render_timeline_map(prepared)
         pages = [page_html(day_map, self_contained=False), page_html(timeline, self_contained=False)]

@@ -232,8 +232,8 @@ def _unplaceable(tiny_dataset: Path) -> Path:
     return tiny_dataset
 
 
-def test_rows_without_a_point_are_reported_not_dropped(tiny_dataset: Path, boundaries_dir: Path) -> None:
-    prepared = prepare_incidents(tiny_dataset, boundaries_dir=boundaries_dir)
+def test_rows_without_a_point_are_reported_not_dropped(tiny_dataset: Path, tiny_boundaries: Path) -> None:
+    prepared = prepare_incidents(tiny_dataset, boundaries_dir=tiny_boundaries)
     joined = prepared.joined
     joined.loc[joined["event_id"] == "t-juliaca", "geometry"] = None  # e.g. a table edited in a notebook
     day = render_date_map(prepared, dt.date(2023, 1, 10))
@@ -248,12 +248,12 @@ def test_rows_without_a_point_are_reported_not_dropped(tiny_dataset: Path, bound
     assert "deaths this day: 0 (to date: 17)" in page_html(day, self_contained=False), "totals still count it"
 
 
-def test_cli_names_rows_that_cannot_be_placed(tiny_dataset: Path, boundaries_dir: Path, tmp_path: Path) -> None:
+def test_cli_names_rows_that_cannot_be_placed(tiny_dataset: Path, tiny_boundaries: Path, tmp_path: Path) -> None:
     data = _unplaceable(tiny_dataset)
     for args in (["--date", "2023-01-10"], ["--timeline"]):
         out = tmp_path / "m.html"
         result = runner.invoke(
-            app, ["render", *args, "--data", str(data), "--boundaries", str(boundaries_dir), "--out", str(out)]
+            app, ["render", *args, "--data", str(data), "--boundaries", str(tiny_boundaries), "--out", str(out)]
         )
         assert result.exit_code == 1, result.output
         assert "incidents.csv:2:admin3: 'Juliacca' does not match ubigeo 211101" in result.output

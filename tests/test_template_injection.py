@@ -99,12 +99,12 @@ def _assert_shown_literally(page: str, payload: str) -> None:
 
 @pytest.mark.parametrize(("file", "column"), [(f, c) for f, cols in TEXT_FIELDS.items() for c in cols])
 def test_template_syntax_in_any_field_is_shown_literally(
-    tiny_dataset: Path, boundaries_dir: Path, file: str, column: str
+    tiny_dataset: Path, tiny_boundaries: Path, file: str, column: str
 ) -> None:
     text = URL_PAYLOAD if column == "url" else PAYLOAD
     _poison(tiny_dataset, file, column, text, replace=column == "url")
     try:
-        pages = _pages(tiny_dataset, boundaries_dir)
+        pages = _pages(tiny_dataset, tiny_boundaries)
     except ProtestmapError as exc:
         pytest.fail(f"{file}:{column} is free text and must be accepted: {exc}")
     for kind, page in pages.items():
@@ -114,28 +114,28 @@ def test_template_syntax_in_any_field_is_shown_literally(
         _assert_shown_literally(page, text)
 
 
-def test_url_payload_never_runs(tiny_dataset: Path, boundaries_dir: Path) -> None:
+def test_url_payload_never_runs(tiny_dataset: Path, tiny_boundaries: Path) -> None:
     _poison(tiny_dataset, "sources.csv", "url", URL_PAYLOAD, replace=True)
-    for page in _pages(tiny_dataset, boundaries_dir).values():
+    for page in _pages(tiny_dataset, tiny_boundaries).values():
         assert not _evaluated(page)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_each_payload_alone_in_notes_and_place(tiny_dataset: Path, boundaries_dir: Path, payload: str) -> None:
+def test_each_payload_alone_in_notes_and_place(tiny_dataset: Path, tiny_boundaries: Path, payload: str) -> None:
     _poison(tiny_dataset, "incidents.csv", "notes", payload)
     _poison(tiny_dataset, "incidents.csv", "location", payload)
-    for page in _pages(tiny_dataset, boundaries_dir).values():
+    for page in _pages(tiny_dataset, tiny_boundaries).values():
         _assert_shown_literally(page, payload)
 
 
-def test_no_text_from_the_data_is_ever_compiled_as_a_template(tiny_dataset: Path, boundaries_dir: Path) -> None:
+def test_no_text_from_the_data_is_ever_compiled_as_a_template(tiny_dataset: Path, tiny_boundaries: Path) -> None:
     """The mechanism, not a payload: a marker in every field must only reach the page verbatim."""
     marker = "zqx-canary"
     for file, columns in TEXT_FIELDS.items():
         for column in columns:
             if column != "url":
                 _poison(tiny_dataset, file, column, marker)
-    prepared = prepare_incidents(tiny_dataset, boundaries_dir=boundaries_dir)
+    prepared = prepare_incidents(tiny_dataset, boundaries_dir=tiny_boundaries)
     for fmap in (render_date_map(prepared, DAY), render_timeline_map(prepared)):
         figure = fmap.get_root()
         page = figure.render()

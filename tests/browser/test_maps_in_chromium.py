@@ -158,9 +158,9 @@ def hostile_dataset(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("kind", ["day", "timeline"])
 def test_untrusted_text_never_executes(
-    visit, hostile_dataset: Path, boundaries_dir: Path, tmp_path: Path, kind: str
+    visit, hostile_dataset: Path, tiny_boundaries: Path, tmp_path: Path, kind: str
 ) -> None:
-    prepared = prepare_incidents(hostile_dataset, boundaries_dir=boundaries_dir)
+    prepared = prepare_incidents(hostile_dataset, boundaries_dir=tiny_boundaries)
     assert prepared.joined.loc[0, "location"] == PAYLOADS["location"], "the payload reached the data"
     fmap = (
         render_date_map(prepared, dt.date(2023, 1, 10), self_contained=True)
@@ -244,7 +244,7 @@ FIND_MARKER = """
 
 @pytest.mark.parametrize("kind", ["day", "timeline"])
 def test_template_syntax_is_shown_literally_when_clicked(
-    visit, tiny_dataset: Path, boundaries_dir: Path, tmp_path: Path, kind: str
+    visit, tiny_dataset: Path, tiny_boundaries: Path, tmp_path: Path, kind: str
 ) -> None:
     incidents = tiny_dataset / "incidents.csv"
     text = incidents.read_text(encoding="utf-8")
@@ -252,7 +252,7 @@ def test_template_syntax_is_shown_literally_when_clicked(
     text = text.replace("local,Juliaca,Puno", f'local,"Juliaca {payload}",Puno')
     text = text.replace("A made-up test row.", f'"Note {payload}"')
     incidents.write_text(text, encoding="utf-8")
-    prepared = prepare_incidents(tiny_dataset, boundaries_dir=boundaries_dir)
+    prepared = prepare_incidents(tiny_dataset, boundaries_dir=tiny_boundaries)
     fmap = (
         render_date_map(prepared, dt.date(2023, 1, 10), self_contained=True)
         if kind == "day"
