@@ -62,7 +62,9 @@ VALIDATE_EXAMPLES, BUNDLED_EXAMPLES, STATS_EXAMPLES, RENDER_EXAMPLES, MAP_EXAMPL
 PROBLEM = re.compile(r"^[^:\n]+:\d+:[^:\n]+: [^\n]+$")
 CONTROL = re.compile(schema.CONTROL_PATTERN)
 SUMMARY = re.compile(r"(?P<file>[^:;]+): (?P<n>\d+) in, (?P<used>\d+) used, (?P<rejected>\d+) rejected")
-EVALUATED = re.compile(r"(?<![\w.])1337(?!\w)|pmevaluated")  # folium ids are random hex
+# Results of evaluation, not the payloads' own text: element ids are random hex (so 1337 must stand
+# alone), and the literal "{% if true %}pmevaluated..." has "%}" right before the marker.
+EVALUATED = re.compile(r"(?<![\w.])1337(?!\w)|(?<!%})pmevaluated")
 PAGE_ID = re.compile(r"<div class='pm-id'>([^<]*)</div>")
 SPAN_TYPES = {"blockade", "strike", "curfew", "state_of_emergency"}
 BUNDLED = read_rows(ROOT / "data")
