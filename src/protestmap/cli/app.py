@@ -18,6 +18,7 @@ from protestmap.cli.support import (
     Day,
     Group,
     check_window,
+    err,
     out_file,
     parse_day,
     register_interchange,
@@ -50,10 +51,6 @@ def _root() -> None:
     """Map sourced protest incidents in Peru, December 2022 - March 2023."""
 
 
-def _err(message: str) -> None:
-    typer.echo(message, err=True)
-
-
 @app.command()
 def validate(path: DataPath = None) -> None:
     """Check a dataset and report every problem as FILE:ROW:COLUMN: REASON.
@@ -68,19 +65,19 @@ def validate(path: DataPath = None) -> None:
     try:
         target = path if path is not None else default_data_dir()
     except DatasetNotFoundError as exc:
-        _err(f"error: {exc}")
+        err(f"error: {exc}")
         raise typer.Exit(2) from None
     if not target.exists():
-        _err(f"error: no such file or directory: {target}")
+        err(f"error: no such file or directory: {target}")
         raise typer.Exit(2)
     report = validate_dataset(target)
     for problem in report.problems:
         typer.echo(str(problem))
-    _err(report.summary())
+    err(report.summary())
     if report.ok:
-        _err(f"valid: {target}")
+        err(f"valid: {target}")
         return
-    _err(f"{len(report.problems)} problem(s) found")
+    err(f"{len(report.problems)} problem(s) found")
     raise typer.Exit(1)
 
 
@@ -197,9 +194,9 @@ def stats(
     end = date or end
     prepared = prepare_incidents(data, boundaries_dir=boundaries)
     if prepared.warning:
-        _err(f"warning: {prepared.warning}")
+        err(f"warning: {prepared.warning}")
     if not prepared.mismatches.empty:
-        _err(f"warning: {mismatch_summary(prepared.mismatches)}")
+        err(f"warning: {mismatch_summary(prepared.mismatches)}")
     table = aggregate(prepared.joined, by=by.value, start=start, end=end)
     rows = cast("list[dict[str, Any]]", table.astype(object).where(table.notna(), None).to_dict("records"))
     rows.append(
@@ -260,7 +257,7 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
     from protestmap.maps.content import parse_window
 
     if timeline == (date is not None):
-        _err("error: give either --date D or --timeline")
+        err("error: give either --date D or --timeline")
         raise typer.Exit(2)
     try:
         moving = parse_window(window)
@@ -306,14 +303,14 @@ def _report_map(written: MapFile) -> None:
     from protestmap.spatial.join import mismatch_summary
 
     if written.warning:
-        _err(f"warning: {written.warning} The map shows incident markers only.")
+        err(f"warning: {written.warning} The map shows incident markers only.")
     missing = written.not_drawn
     if len(missing):
-        _err(f"warning: {len(missing)} incident(s) not drawn (no place could be determined):")
+        err(f"warning: {len(missing)} incident(s) not drawn (no place could be determined):")
         for event_id, reason in zip(missing["event_id"], missing["reason"], strict=True):
-            _err(f"  {event_id}: {reason}")
+            err(f"  {event_id}: {reason}")
     if not written.mismatches.empty:
-        _err(f"warning: {mismatch_summary(written.mismatches)}")
+        err(f"warning: {mismatch_summary(written.mismatches)}")
     typer.echo(str(written.path))
 
 
@@ -349,5 +346,5 @@ def main() -> None:
     try:
         app()
     except ProtestmapError as exc:
-        _err(f"error: {exc}")
+        err(f"error: {exc}")
         sys.exit(1)

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-__all__ = ["Group", "check_window", "describe", "out_dir", "out_file", "parse_day", "register_interchange"]
+__all__ = ["Group", "check_window", "describe", "err", "out_dir", "out_file", "parse_day", "register_interchange"]
 
 #: Exit code of a command that failed on its input or environment (usage errors exit with 2).
 FAILED = 1
@@ -138,7 +138,8 @@ DataOption = Annotated[
 ]
 
 
-def _err(message: str) -> None:
+def err(message: str) -> None:
+    """Print a message for the user on standard error."""
     typer.echo(message, err=True)
 
 
@@ -156,14 +157,14 @@ def import_acled_command(
     from protestmap.interchange.export import import_acled
 
     if not file.is_file():
-        _err(f"error: no such file: {file}")
+        err(f"error: no such file: {file}")
         raise typer.Exit(2)
     try:
         result = import_acled(file, out)
     except InvalidIncidentError as exc:
         for problem in exc.problems:
             typer.echo(str(problem))
-        _err(f"{len(exc.problems)} problem(s); nothing written")
+        err(f"{len(exc.problems)} problem(s); nothing written")
         raise typer.Exit(1) from None
     typer.echo(f"{out}: {len(result.incidents)} incident(s) from {result.rows_in} row(s) ({result.layout} layout)")
     if result.duplicates:
@@ -184,7 +185,7 @@ def export_command(
     from protestmap.interchange.export import FORMATS, export_incidents
 
     if fmt not in FORMATS:
-        _err(f"error: --format must be one of {', '.join(FORMATS)}")
+        err(f"error: --format must be one of {', '.join(FORMATS)}")
         raise typer.Exit(2)
     check_window(date=date, start=start, end=end)
     path, count = export_incidents(fmt, out, data=data, date=date, start=start, end=end)

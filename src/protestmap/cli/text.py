@@ -8,13 +8,9 @@ from typing import Annotated
 import typer
 
 from protestmap.cli.output import Format, render_rows
-from protestmap.cli.support import Day, parse_day
+from protestmap.cli.support import Day, err, parse_day
 
 __all__ = ["extract_command", "register_text"]
-
-
-def _err(message: str) -> None:
-    typer.echo(message, err=True)
 
 
 def extract_command(
@@ -47,20 +43,20 @@ def extract_command(
     from protestmap.text.extract import extract_text
 
     if lang not in {"auto", "en", "es"}:
-        _err("error: --lang must be auto, en or es")
+        err("error: --lang must be auto, en or es")
         raise typer.Exit(2)
     extractions = []
     for path in articles:
         if not path.is_file():
-            _err(f"error: no such file: {path}")
+            err(f"error: no such file: {path}")
             raise typer.Exit(2)
         try:
             article = read_article(path)
         except ArticleReadError as exc:
-            _err(f"warning: skipped: {exc}")
+            err(f"warning: skipped: {exc}")
             continue
         if article.fallback:
-            _err(f"note: {path}: {article.fallback}")
+            err(f"note: {path}: {article.fallback}")
         extractions.append(extract_text(article.text, source=path.name, published=published, language=lang))
     if evaluate_truth is not None:
         from protestmap.text.evaluate import evaluate, load_truth
@@ -72,7 +68,7 @@ def extract_command(
         return
     rows = [row for e in extractions for row in candidate_rows(e, min_confidence=min_confidence)]
     typer.echo(render_rows(rows, CANDIDATE_COLUMNS, fmt, title="candidate incidents"), nl=False)
-    _err(f"{len(rows)} candidate(s) from {len(extractions)} article(s)")
+    err(f"{len(rows)} candidate(s) from {len(extractions)} article(s)")
 
 
 def _propose(extractions: list, into: Path, *, apply: bool, min_confidence: float) -> None:
