@@ -33,16 +33,30 @@ def seeds_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def boundaries_dir() -> Path:
-    """The full INEI boundaries from PROTESTMAP_BOUNDARIES: missing fails in CI, skips elsewhere."""
+    """The INEI boundaries: PROTESTMAP_BOUNDARIES when set (CI tests the directory path), else the bundled copy."""
+    from protestmap.spatial.boundaries import bundled_dir, layer_files
+
     value = os.environ.get("PROTESTMAP_BOUNDARIES")
-    if not value:
-        if IN_CI:
-            pytest.fail("CI must set PROTESTMAP_BOUNDARIES (see .ci/run)")
-        pytest.skip("PROTESTMAP_BOUNDARIES not set")
-    path = Path(value)
+    path = Path(value) if value else bundled_dir()
+    if layer_files(path) is None:
+        pytest.fail(f"no department and province files in {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def release_dir() -> Path:
+    """The pinned INEI GeoJSON release (and 2007 districts): PROTESTMAP_BOUNDARIES, else ../shared/boundaries.
+
+    Only the tests of the release itself (hashes, repair, districts, the bundled copy's build) need it;
+    missing is a failure in CI and a skip elsewhere, like the seed articles.
+    """
+    value = os.environ.get("PROTESTMAP_BOUNDARIES")
+    path = Path(value) if value else SHARED / "boundaries"
     needed = ("departamentos.geojson", "provincias.geojson")
     if not all((path / name).is_file() for name in needed):
-        pytest.fail(f"PROTESTMAP_BOUNDARIES={path} is set but lacks {needed}")
+        if IN_CI or value:
+            pytest.fail(f"{path} lacks {needed}")
+        pytest.skip("the INEI GeoJSON release is not present (../shared/boundaries)")
     return path
 
 
@@ -50,7 +64,14 @@ def boundaries_dir() -> Path:
 def inei(boundaries_dir: Path):
     from protestmap.spatial.boundaries import load_boundaries
 
-    return load_boundaries(boundaries_dir, districts=True)
+    return load_boundaries(boundaries_dir)
+
+
+@pytest.fixture(scope="session")
+def release(release_dir: Path):
+    from protestmap.spatial.boundaries import load_boundaries
+
+    return load_boundaries(release_dir, districts=True)
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,7 @@ def tiny_boundaries(tmp_path: Path) -> Path:
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("PROTESTMAP_BOUNDARIES", raising=False)
     monkeypatch.setattr(bmod, "cache_dir", lambda: tmp_path / "user-cache")
+    monkeypatch.setattr(bmod, "bundled_dir", lambda: tmp_path / "installed-without-data")
     for name in ("NO_PROXY", "no_proxy"):
         monkeypatch.setenv(name, "127.0.0.1,localhost")
 
@@ -127,16 +128,17 @@ def test_mismatching_download_is_an_error_and_leaves_cache_untouched(
     assert not (target / "departamentos.geojson").exists()
 
 
-def test_fetch_real_files_from_loopback(boundaries_dir: Path, tmp_path: Path) -> None:
+def test_fetch_real_files_from_loopback(release_dir: Path, tmp_path: Path) -> None:
     """The pinned hashes match the shared copies, served over loopback (never the internet)."""
     target = tmp_path / "cache"
-    with serve(boundaries_dir) as url:
+    with serve(release_dir) as url:
         fetch_boundaries(base_url=url, target=target, progress=False)
     for name in bmod.FILES.values():
-        assert (target / name).read_bytes() == (boundaries_dir / name).read_bytes()
+        assert (target / name).read_bytes() == (release_dir / name).read_bytes()
 
 
-def test_full_boundaries_load_without_losing_area(inei) -> None:
+def test_full_boundaries_load_without_losing_area(release) -> None:
+    inei = release
     assert len(inei.departments) == 25
     assert len(inei.provinces) == 196
     assert inei.districts is not None and len(inei.districts) == 1834

@@ -119,14 +119,17 @@ def geocode(
         raise typer.Exit(1)
 
 
-boundaries_app = typer.Typer(help="Get and inspect the INEI boundaries (never bundled).", no_args_is_help=True)
+boundaries_app = typer.Typer(
+    help="Inspect the INEI boundaries in use (a copy is bundled) or fetch the release into the user cache.",
+    no_args_is_help=True,
+)
 app.add_typer(boundaries_app, name="boundaries")
 
 BoundariesOption = Annotated[
     Path | None,
     typer.Option(
         "--boundaries",
-        help="Directory with the INEI GeoJSON files (else $PROTESTMAP_BOUNDARIES, else the cache).",
+        help="Directory with the INEI files (else $PROTESTMAP_BOUNDARIES, else the cache, else the bundled copy).",
     ),
 ]
 
@@ -156,13 +159,16 @@ def boundaries_fetch(
 @boundaries_app.command("info")
 def boundaries_info(boundaries: BoundariesOption = None) -> None:
     """Show which boundary files are in use, their feature counts and the attribution."""
-    from protestmap.spatial.boundaries import load_boundaries
+    from protestmap.spatial.boundaries import BUNDLED, load_boundaries
 
     loaded = load_boundaries(boundaries, districts=True)
-    typer.echo(f"source: {loaded.directory} (from {loaded.origin})")
+    origins = {BUNDLED: "the copy bundled with protestmap", "cache": "the user cache ('boundaries fetch')"}
+    typer.echo(f"source: {origins.get(loaded.origin, loaded.origin)}, {loaded.directory}")
     typer.echo(f"departments: {len(loaded.departments)}")
     typer.echo(f"provinces: {len(loaded.provinces)}")
     districts = "not present" if loaded.districts is None else f"{len(loaded.districts)} (INEI 2007, MPL-2.0)"
+    if loaded.origin == BUNDLED:
+        districts = "not bundled (give --boundaries DIR with distritos_2007.geojson)"
     typer.echo(f"districts: {districts}")
     typer.echo(f"repaired invalid geometries: {', '.join(loaded.repaired) or 'none'}")
     typer.echo(f"attribution: {loaded.attribution}")

@@ -1,9 +1,12 @@
 """INEI administrative boundaries: where to find them, how to fetch them, one normalised schema.
 
-Boundaries are third-party data (INEI, CC BY 4.0) and never ship with protestmap. They are read
-from, in order: an explicit directory (``--boundaries DIR``), ``$PROTESTMAP_BOUNDARIES``, or the
-user cache filled by ``protestmap boundaries fetch``. A directory that is named but unusable is an
-error, never a silent fallback.
+Boundaries are third-party data (INEI, CC BY 4.0). They are read from, in order: an explicit
+directory (``--boundaries DIR``), ``$PROTESTMAP_BOUNDARIES``, the user cache filled by
+``protestmap boundaries fetch``, and last the copy bundled in the package (departments and
+provinces only, GeoParquet built by ``scripts/build_boundaries.py``, licence and attribution
+beside it). A directory that is named but unusable is an error, never a silent fallback. A
+directory may hold the GeoJSON release files or the GeoParquet pair the build script writes.
+Districts are never bundled: they need a directory (or the cache) that has them.
 
 Nothing is trusted blindly. Files in the fetched cache must still match their pinned sha256 when
 they are loaded (each file is hashed once per process, and again if its size or modification
@@ -29,7 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ATTRIBUTION",
+    "BUNDLED",
     "Boundaries",
+    "bundled_dir",
     "cache_dir",
     "fetch_boundaries",
     "find_boundaries_dir",
@@ -42,6 +47,10 @@ ATTRIBUTION = "Límites: INEI (IDE-INEI, actualización 2023), CC BY 4.0"
 COMMIT = "9737c032793bd30cad1013b43ca8aaeaa3875218"
 BASE_URL = f"https://cdn.jsdelivr.net/gh/lincolneulogio/peru-geojson@{COMMIT}/data/variants/light/"
 FILES = {"department": "departamentos.geojson", "province": "provincias.geojson"}
+#: The bundled copy (and any directory the build script wrote): the same layers as GeoParquet.
+PARQUET_FILES = {"department": "departamentos.parquet", "province": "provincias.parquet"}
+#: The origin of the copy bundled in the package.
+BUNDLED = "bundled"
 DISTRICT_FILE = "distritos_2007.geojson"
 _SHA256 = {
     "departamentos.geojson": "758208415681cffbea674ea75ea26fb60112288afb6ecdd42e679fc7a29d8131",
@@ -66,8 +75,20 @@ def cache_dir() -> Path:
     return Path(user_cache_dir(settings.CACHE_NAME)) / "boundaries" / COMMIT[:12]
 
 
-def _usable(directory: Path) -> bool:
-    return all((directory / name).is_file() for name in FILES.values())
+def bundled_dir() -> Path:
+    """Return the package folder holding the bundled GeoParquet layers, their licence and README."""
+    from importlib import resources
+
+    return Path(str(resources.files("protestmap.spatial") / "_data"))
+
+
+def layer_files(directory: Path) -> dict[str, Path] | None:
+    """Return the department and province files of ``directory`` (GeoJSON first, else GeoParquet), or None."""
+    for names in (FILES, PARQUET_FILES):
+        paths = {level: directory / name for level, name in names.items()}
+        if all(path.is_file() for path in paths.values()):
+            return paths
+    return None
 
 
 def find_boundaries_dir(explicit: str | os.PathLike[str] | None = None) -> tuple[Path, str]:
@@ -81,27 +102,30 @@ def find_boundaries_dir(explicit: str | os.PathLike[str] | None = None) -> tuple
     Returns
     -------
     tuple
-        The directory and where it came from (``--boundaries``, ``$PROTESTMAP_BOUNDARIES`` or
-        ``cache``).
+        The directory and where it came from (``--boundaries``, ``$PROTESTMAP_BOUNDARIES``,
+        ``cache`` or ``bundled``).
 
     Raises
     ------
     BoundariesNotFoundError
-        When a named directory lacks the files, or nothing is found; the message says how to get
-        them.
+        When a named directory lacks the files, or nothing is found (a package installed without
+        its data); the message says how to get them.
     """
     for value, origin in ((explicit, "--boundaries"), (os.environ.get(ENV) or None, f"${ENV}")):
         if value is None:
             continue
         directory = Path(value)
-        if not _usable(directory):
+        if layer_files(directory) is None:
             missing = [n for n in FILES.values() if not (directory / n).is_file()]
             message = f"{origin} points at {directory}, which lacks {', '.join(missing)}"
             raise BoundariesNotFoundError(message)
         return directory, origin
     cached = cache_dir()
-    if _usable(cached):
+    if all((cached / name).is_file() for name in FILES.values()):  # fetch writes the pinned GeoJSON only
         return cached, "cache"
+    bundled = bundled_dir()
+    if layer_files(bundled) is not None:
+        return bundled, BUNDLED
     raise BoundariesNotFoundError(_HOW_TO_GET.format(cache=cached))
 
 
@@ -140,6 +164,12 @@ class Boundaries:
             "district": self.districts,
         }
         chosen = layers.get(level)
+        if chosen is None and self.origin == BUNDLED:
+            message = (
+                f"the bundled boundaries have no {level} layer (only departments and provinces are bundled); "
+                f"point --boundaries or {ENV} at a directory holding {DISTRICT_FILE}"
+            )
+            raise BoundariesNotFoundError(message)
         if chosen is None:
             message = f"no {level} layer loaded from {self.directory}"
             raise BoundariesNotFoundError(message)
@@ -214,7 +244,7 @@ def _read(path: Path, level: str, repaired: list[str]) -> gpd.GeoDataFrame:
     from protestmap.places.gazetteer import load_gazetteer
 
     try:
-        raw = gpd.read_file(path, engine="pyogrio")
+        raw = gpd.read_parquet(path) if path.suffix == ".parquet" else gpd.read_file(path, engine="pyogrio")
     except Exception as exc:
         message = f"cannot read {path}: {exc}"
         raise BoundariesIntegrityError(message) from exc
@@ -275,7 +305,8 @@ def load_boundaries(directory: str | os.PathLike[str] | None = None, *, district
     directory
         An explicit directory (as ``--boundaries``).
     districts
-        Also load ``distritos_2007.geojson`` when present (INEI 2007 limits, MPL-2.0).
+        Also load ``distritos_2007.geojson`` when present (INEI 2007 limits, MPL-2.0; never in the
+        bundled copy).
 
     Returns
     -------
@@ -291,12 +322,15 @@ def load_boundaries(directory: str | os.PathLike[str] | None = None, *, district
         polygons, outside Peru in EPSG:4326, codes that are not INEI ubigeo, empty).
     """
     found, origin = find_boundaries_dir(directory)
+    paths = layer_files(found)
+    if paths is None:  # the directory changed since it was found
+        raise BoundariesNotFoundError(_HOW_TO_GET.format(cache=cache_dir()))
     if origin == "cache":
-        for name in FILES.values():
-            verify_cached(found / name)
+        for path in paths.values():
+            verify_cached(path)
     repaired: list[str] = []
-    departments = _read(found / FILES["department"], "department", repaired)
-    provinces = _read(found / FILES["province"], "province", repaired)
+    departments = _read(paths["department"], "department", repaired)
+    provinces = _read(paths["province"], "province", repaired)
     district_path = found / DISTRICT_FILE
     district_layer = _read(district_path, "district", repaired) if districts and district_path.is_file() else None
     return Boundaries(departments, provinces, district_layer, found, origin, repaired)
