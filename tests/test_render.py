@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from protestmap.cli.app import app
+from protestmap.errors import RenderError
 from protestmap.maps import page as page_module
 from protestmap.maps.content import Window, parse_window, popup_html
 from protestmap.maps.day import day_layers, render_date_map
@@ -66,7 +67,7 @@ def test_moving_window_drops_old_events(prepared) -> None:
 
 
 def test_map_state_title_layers_and_attribution(prepared) -> None:
-    html = page_html(render_date_map(prepared, DAY, level="province"), self_contained=False)
+    html = page_html(render_date_map(prepared, DAY, level="province", cdn=True), self_contained=False)
     assert "deaths this day: 19 (to date: 48)" in html
     assert "national state of emergency in force" in html
     for label in ("Deaths to date by province", "Deaths per 100,000 inhabitants by province", "Road blockades active"):
@@ -78,6 +79,28 @@ def test_map_state_title_layers_and_attribution(prepared) -> None:
         "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js",
         "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css",
     ], "only Leaflet itself is loaded"
+
+
+def test_default_page_inlines_leaflet_and_keeps_tiles_optional(prepared) -> None:
+    html = page_html(render_date_map(prepared, DAY), self_contained=False)
+    assert not re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="https?://', html)
+    assert "Leaflet 1.9.4" in html and "data:image/png;base64," in html
+    assert "tile.openstreetmap.org" in html, "tiles are still offered as a backdrop"
+    assert 'id="pm-tiles-note" hidden' in html and '.once("tileerror"' in html
+    assert "could not be loaded" in html
+
+
+def test_a_page_with_tiles_is_not_called_self_contained(prepared) -> None:
+    with pytest.raises(RenderError, match="web tiles"):
+        page_html(render_date_map(prepared, DAY), self_contained=True)
+
+
+def test_self_contained_and_cdn_exclude_each_other(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["render", "--date", "2023-01-09", "--self-contained", "--cdn", "--out", str(tmp_path / "x.html")]
+    )
+    assert result.exit_code == 2
+    assert not (tmp_path / "x.html").exists()
 
 
 def test_self_contained_page_has_no_external_reference(prepared) -> None:
@@ -134,7 +157,7 @@ def test_timeline_aggregates_large_tables(prepared, monkeypatch: pytest.MonkeyPa
 
 
 def test_timeline_page_has_controls(prepared) -> None:
-    html = page_html(render_timeline_map(prepared, window=Window(7)), self_contained=True)
+    html = page_html(render_timeline_map(prepared, window=Window(7), self_contained=True), self_contained=True)
     for element in ("pm-slider", "pm-play", "pm-mode", "<option value='7' selected>"):
         assert element in html
 
@@ -158,12 +181,15 @@ def test_cli_render_without_boundaries_warns_and_draws_markers(tmp_path: Path, m
 
     monkeypatch.delenv("PROTESTMAP_BOUNDARIES", raising=False)
     monkeypatch.setattr(bmod, "cache_dir", lambda: tmp_path / "none")
+    monkeypatch.setattr(bmod, "bundled_dir", lambda: tmp_path / "installed-without-data")
     out = tmp_path / "map.html"
     result = runner.invoke(app, ["render", "--date", "2023-01-09", "--out", str(out), "--self-contained"])
     assert result.exit_code == 0, result.output
-    assert "markers only" in result.output
+    assert "markers only" in result.output and "PROTESTMAP_BOUNDARIES" in result.output
     html = out.read_text(encoding="utf-8")
     assert "Deaths to date by" not in html and "Road blockades active" in html
+    assert "No INEI boundaries were available" in html
+    assert "PROTESTMAP" not in html and str(tmp_path) not in html, "the page names no variable or path"
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from protestmap.dataset.validate import ValidationReport
     from protestmap.maps.content import Window
+    from protestmap.maps.page import PageOptions
     from protestmap.places.check import GazetteerPlaces
     from protestmap.spatial.boundaries import Boundaries
 
@@ -210,15 +211,21 @@ def write_day_map(
     data: str | os.PathLike[str] | None = None,
     boundaries_dir: str | os.PathLike[str] | None = None,
     out: Path | None = None,
-    self_contained: bool = False,
+    page: PageOptions | None = None,
 ) -> MapFile:
-    """Prepare the incidents and write the map of ``day`` (default ``maps/peru-protests-DAY.html``)."""
-    from protestmap.maps.day import render_date_map
+    """Prepare the incidents and write the map of ``day`` (default ``maps/peru-protests-DAY.html``).
 
+    ``page`` chooses how Leaflet and tiles are loaded (:class:`protestmap.maps.page.PageOptions`;
+    by default Leaflet is inlined, so the page opens offline, and tiles are optional).
+    """
+    from protestmap.maps.day import render_date_map
+    from protestmap.maps.page import PageOptions
+
+    page = page or PageOptions()
     prepared = prepare(data, boundaries_dir=boundaries_dir)
-    fmap = render_date_map(prepared, day, level=level, window=window, self_contained=self_contained)
+    fmap = render_date_map(prepared, day, level=level, window=window, self_contained=page.self_contained, cdn=page.cdn)
     target = out or Path("maps") / f"peru-protests-{day:%Y-%m-%d}.html"
-    return _save(fmap, prepared, target, self_contained=self_contained)
+    return _save(fmap, prepared, target, self_contained=page.self_contained)
 
 
 def write_timeline(
@@ -230,14 +237,19 @@ def write_timeline(
     data: str | os.PathLike[str] | None = None,
     boundaries_dir: str | os.PathLike[str] | None = None,
     out: Path | None = None,
-    self_contained: bool = False,
+    page: PageOptions | None = None,
 ) -> MapFile:
-    """Prepare the incidents and write the timeline (default ``maps/peru-protests-timeline.html``)."""
+    """Prepare the incidents and write the timeline (default ``maps/peru-protests-timeline.html``).
+
+    ``page`` is as for :func:`write_day_map`.
+    """
+    from protestmap.maps.page import PageOptions
     from protestmap.maps.timeline import render_timeline_map
 
+    page = page or PageOptions()
     prepared = prepare(data, boundaries_dir=boundaries_dir)
     fmap = render_timeline_map(
-        prepared, start=start, end=end, level=level, window=window, self_contained=self_contained
+        prepared, start=start, end=end, level=level, window=window, self_contained=page.self_contained, cdn=page.cdn
     )
     target = out or Path("maps") / "peru-protests-timeline.html"
-    return _save(fmap, prepared, target, self_contained=self_contained)
+    return _save(fmap, prepared, target, self_contained=page.self_contained)

@@ -10,7 +10,9 @@ Units
 Maps
     ``DEATH_COLOURS`` is the sequential ramp of the deaths choropleth (ColorBrewer Reds, 6
     classes), ``NO_DEATHS_COLOUR`` its zero class; ``AGGREGATE_ABOVE`` is the number of placed
-    incidents above which the timeline draws one marker per unit, layer and day.
+    incidents above which the timeline draws one marker per unit, layer and day;
+    ``NO_BOUNDARIES_NOTE`` and ``TILES_FAILED_NOTE`` are what a page says when it has no
+    boundaries or its web tiles could not load (fixed words: never paths or variable names).
 Environment and files
     ``DATA_ENV`` and ``BOUNDARIES_ENV`` name the environment variables that point at a dataset
     and at boundary files; ``CACHE_NAME`` is the application name of the user cache directory.
@@ -33,10 +35,12 @@ __all__ = [
     "DEATH_COLOURS",
     "MAX_COUNT",
     "MAX_SENTENCE",
+    "NO_BOUNDARIES_NOTE",
     "NO_DEATHS_COLOUR",
     "PERU_BBOX",
     "PERU_CENTRE",
     "STALE_TEMP_SECONDS",
+    "TILES_FAILED_NOTE",
     "UNIT_COLUMNS",
 ]
 
@@ -53,6 +57,13 @@ UNIT_COLUMNS: Final = {"department": "department_code", "province": "province_co
 DEATH_COLOURS: Final = ("#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
 NO_DEATHS_COLOUR: Final = "#f7f7f7"
 AGGREGATE_ABOVE: Final = 2000
+NO_BOUNDARIES_NOTE: Final = (
+    "No INEI boundaries were available when this page was made: no choropleths, and incidents are"
+    " placed by the units their rows state."
+)
+TILES_FAILED_NOTE: Final = (
+    "Base map tiles could not be loaded (offline?); boundaries and incidents are shown without them."
+)
 
 DATA_ENV: Final = "PROTESTMAP_DATA"
 BOUNDARIES_ENV: Final = "PROTESTMAP_BOUNDARIES"

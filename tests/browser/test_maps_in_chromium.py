@@ -272,3 +272,31 @@ def test_template_syntax_is_shown_literally_when_clicked(
     body = page.inner_text("body")
     assert "1337" not in body and "zztop" not in body and "ran " not in body.replace(TEMPLATE_PAYLOAD, "")
     assert seen.errors == [] and seen.dialogs == [] and seen.external_requests == []
+
+
+def test_default_day_map_works_offline_and_says_tiles_failed(
+    visit, prepared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`protestmap render --date D` as a new user runs it: no env var, no cache, network blocked."""
+    from typer.testing import CliRunner
+
+    import protestmap.spatial.boundaries as bmod
+    from protestmap.cli.app import app
+
+    monkeypatch.delenv("PROTESTMAP_BOUNDARIES", raising=False)
+    monkeypatch.setattr(bmod, "cache_dir", lambda: tmp_path / "empty-cache")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["render", "--date", DAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    seen = visit(tmp_path / "maps" / f"peru-protests-{DAY}.html")
+    page = seen.page
+    page.wait_for_selector("#pm-tiles-note", state="visible", timeout=5000)
+    assert "could not be loaded" in page.inner_text("#pm-tiles-note")
+    outside = seen.external_requests
+    assert outside, "the page offers OpenStreetMap tiles, so it tries them"
+    assert [u for u in outside if not u.startswith("https://tile.openstreetmap.org/")] == [], "only tiles are tried"
+    assert [e for e in seen.errors if not e.startswith("Failed to load resource")] == [], "no error but the tiles"
+    polygons = page.evaluate("document.querySelectorAll('.leaflet-pm-areas-pane path').length")
+    assert polygons >= 25, "the department choropleth is drawn"
+    assert page.evaluate(COUNT_MARKERS) == expected_counts(prepared.joined, DAY)
+    assert "deaths this day: 19 (to date: 48)" in page.inner_text("#pm-title")

@@ -248,8 +248,12 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
         bool,
         typer.Option(
             "--self-contained",
-            help="Inline all JS/CSS and draw no web tiles: the page works offline.",
+            help="Also draw no web tiles: the page makes no request at all (archives). Leaflet is always inlined.",
         ),
+    ] = False,
+    cdn: Annotated[
+        bool,
+        typer.Option("--cdn", help="Link Leaflet from jsDelivr instead of inlining it (smaller page, needs network)."),
     ] = False,
     open_page: Annotated[bool, typer.Option("--open", help="Open the page in a web browser.")] = False,
 ) -> None:
@@ -265,6 +269,10 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
     if timeline == (date is not None):
         err("error: give either --date D or --timeline")
         raise typer.Exit(2)
+    if self_contained and cdn:
+        raise typer.BadParameter("--cdn links Leaflet from the network; a --self-contained page cannot")
+    from protestmap.maps.page import PageOptions
+
     try:
         moving = parse_window(window)
     except ValueError as exc:
@@ -282,7 +290,7 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
             data=data,
             boundaries_dir=boundaries,
             out=out,
-            self_contained=self_contained,
+            page=PageOptions(self_contained=self_contained, cdn=cdn),
         )
     else:
         if start is not None or end is not None:
@@ -295,7 +303,7 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
             data=data,
             boundaries_dir=boundaries,
             out=out,
-            self_contained=self_contained,
+            page=PageOptions(self_contained=self_contained, cdn=cdn),
         )
     _report_map(written)
     if open_page:

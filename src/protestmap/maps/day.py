@@ -186,6 +186,7 @@ def render_date_map(
     level: str = "department",
     window: Window | None = None,
     self_contained: bool = False,
+    cdn: bool = False,
 ) -> folium.Map:
     """Build the map of Peru on ``day``.
 
@@ -202,7 +203,9 @@ def render_date_map(
     window
         Which past events to show (cumulative by default).
     self_contained
-        Inline every asset and draw no web tiles (the boundaries serve as basemap).
+        Draw no web tiles either, so the page makes no request (the boundaries serve as basemap).
+    cdn
+        Link Leaflet from jsDelivr instead of inlining it (by default the page opens offline).
 
     Returns
     -------
@@ -220,7 +223,7 @@ def render_date_map(
     window = window or Window()
     joined = prepared.joined
     frames = day_layers(joined, day, window)
-    fmap = new_map(self_contained=self_contained, boundaries=prepared.boundaries)
+    fmap = new_map(self_contained=self_contained, boundaries=prepared.boundaries, cdn=cdn)
     counts: dict[str, int] = {}
     groups: dict[str, folium.FeatureGroup] = {}
     if prepared.boundaries is not None:

@@ -22,6 +22,7 @@ from branca.element import Element, Figure, MacroElement
 from folium.map import Layer
 from folium.template import Template
 
+from protestmap import settings
 from protestmap.errors import RenderError
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "Legend",
     "RenderOnce",
     "RenderedText",
+    "TileNotice",
     "TimelineController",
     "TimelineControls",
     "Title",
@@ -242,6 +244,24 @@ class LeafletAssets(RenderOnce):
         self.js_url = js_url
         self.css_url = css_url
         self.inline = inline
+
+
+class TileNotice(RenderOnce):
+    """A small visible note, hidden until the web tile layer ``tiles`` reports an error (offline, blocked)."""
+
+    _template = Template(
+        """{% macro html(this, kwargs) %}<div id="pm-tiles-note" hidden style="position:fixed;bottom:24px;right:10px;
+z-index:1000;max-width:260px;background:#fff8e1;padding:4px 8px;font:12px sans-serif;border:1px solid #c90;
+border-radius:4px">{{ this.note|e }}</div>{% endmacro %}
+{% macro script(this, kwargs) %}{{ this.tiles }}.once("tileerror", function () {
+document.getElementById("pm-tiles-note").hidden = false; });{% endmacro %}"""
+    )
+
+    def __init__(self, tiles: Any) -> None:
+        super().__init__()
+        self._name = "TileNotice"
+        self.tiles = tiles.get_name()
+        self.note = settings.TILES_FAILED_NOTE
 
 
 class Title(RenderOnce):

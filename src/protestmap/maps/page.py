@@ -1,8 +1,11 @@
 """The page around a map: base map, title, legend, attribution, assets and atomic writing.
 
-Only Leaflet itself is loaded (folium's jQuery, Bootstrap and icon fonts are not needed). In
-self-contained mode Leaflet's JS, CSS and images are inlined from the installed
-``django-js-lib-leaflet`` package, no tiles are drawn, and the page makes no request at all.
+Only Leaflet itself is loaded (folium's jQuery, Bootstrap and icon fonts are not needed). By
+default Leaflet's JS, CSS and images are inlined from the installed ``django-js-lib-leaflet``
+package, so the page opens offline; OpenStreetMap tiles are an optional backdrop, and a note on
+the page says when they could not load. ``cdn`` links Leaflet from jsDelivr instead (a smaller
+page that needs the network); ``self_contained`` also leaves out the tiles, so the page makes no
+request at all.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -26,6 +30,7 @@ from protestmap.maps.elements import (
     LayerRegistry,
     LeafletAssets,
     Legend,
+    TileNotice,
     Title,
 )
 
@@ -37,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MapExtras",
+    "PageOptions",
     "bind_text",
     "extras",
     "finish_map",
@@ -66,31 +72,50 @@ def extras(fmap: folium.Map) -> MapExtras:
     return cast("MapExtras", fmap)
 
 
+@dataclass(frozen=True)
+class PageOptions:
+    """How a page gets Leaflet and tiles.
+
+    Attributes
+    ----------
+    self_contained
+        Draw no web tiles either: the page makes no request at all (archives, field work).
+    cdn
+        Link Leaflet from jsDelivr instead of inlining it (smaller page; needs the network).
+    """
+
+    self_contained: bool = False
+    cdn: bool = False
+
+
 _LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"
 _LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css"
 _ASSETS = "js_lib_leaflet"
 
 
-def new_map(*, self_contained: bool, boundaries: Boundaries | None) -> folium.Map:
-    """Create the base map: tiles (unless self-contained) and department outlines."""
+def new_map(*, self_contained: bool, boundaries: Boundaries | None, cdn: bool = False) -> folium.Map:
+    """Create the base map: Leaflet (inlined unless ``cdn``), tiles (unless self-contained), department outlines."""
     import folium
 
     fmap = folium.Map(location=settings.PERU_CENTRE, zoom_start=5, tiles=None, control_scale=True)
     lon_min, lat_min, lon_max, lat_max = settings.PERU_BBOX
     fmap.fit_bounds([[lat_min, lon_min], [lat_max, lon_max]])
     fmap.default_js, fmap.default_css = [], []  # Leaflet only, linked or inlined by LeafletAssets
-    inline = _leaflet_files() if self_contained else None
+    if self_contained and cdn:
+        raise RenderError("a self-contained page cannot link Leaflet from a CDN")
+    inline = None if cdn else _leaflet_files()
     fmap.add_child(LeafletAssets(js_url=_LEAFLET_JS, css_url=_LEAFLET_CSS, inline=inline))
     folium.map.CustomPane(AREA_PANE, z_index=350, pointer_events=True).add_to(fmap)
     if not self_contained:
         import xyzservices.providers as xyz
 
         provider = xyz.OpenStreetMap.Mapnik
-        folium.TileLayer(
+        tiles = folium.TileLayer(
             tiles=provider.build_url(),
             attr=provider.html_attribution,
             name="Base map (OpenStreetMap)",
         ).add_to(fmap)
+        fmap.add_child(TileNotice(tiles))
     if boundaries is not None:
         outlines = boundaries.departments[["ubigeo", "geometry"]]
         GeoJsonLayer(
@@ -117,13 +142,16 @@ def finish_map(
 ) -> folium.LayerControl:
     """Add the title, legend, attribution and layer control; return the control.
 
-    ``title`` and ``missing`` (the note on incidents not drawn) are already escaped.
+    ``title`` and ``missing`` (the note on incidents not drawn) are already escaped. ``warning`` is
+    what the terminal was told (it may name directories and environment variables); the page
+    only says, in fixed words, that the choropleths are missing.
     """
     import folium
 
     from protestmap.spatial.boundaries import ATTRIBUTION
 
-    fmap.add_child(Title(title, warning=warning, missing=missing))
+    note = settings.NO_BOUNDARIES_NOTE if warning else ""
+    fmap.add_child(Title(title, warning=note, missing=missing))
     layers = [(label, colour) for label, colour, _ in LAYERS.values()]
     ramp = [settings.NO_DEATHS_COLOUR, *settings.DEATH_COLOURS]
     fmap.add_child(Legend(layers=layers, ramp=ramp, window=window.label()))
@@ -156,7 +184,8 @@ def page_html(fmap: folium.Map, *, self_contained: bool) -> str:
     Raises
     ------
     RenderError
-        When a self-contained page would still reference an external script or stylesheet.
+        When a self-contained page would still reference an external script or stylesheet, or
+        its map would load tiles.
     """
     if self_contained:
         for child in fmap._children.values():
@@ -165,6 +194,7 @@ def page_html(fmap: folium.Map, *, self_contained: bool) -> str:
     page = fmap.get_root().render()
     if self_contained:
         leftovers = re.findall(r'<(?:script|link)[^>]+(?:src|href)="https?://[^"]+"', page)
+        leftovers += ["web tiles" for c in fmap._children.values() if isinstance(c, TileNotice)]
         if leftovers:
             message = f"self-contained page still references external assets: {leftovers}"
             raise RenderError(message)

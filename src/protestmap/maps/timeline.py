@@ -208,6 +208,7 @@ def render_timeline_map(
     level: str = "department",
     window: Window | None = None,
     self_contained: bool = False,
+    cdn: bool = False,
 ) -> folium.Map:
     """Build the timeline page: day slider, play/pause, cumulative or moving window.
 
@@ -222,7 +223,7 @@ def render_timeline_map(
 
     payload = timeline_payload(prepared, start=start, end=end, level=level)
     window = window or Window()
-    fmap = new_map(self_contained=self_contained, boundaries=prepared.boundaries)
+    fmap = new_map(self_contained=self_contained, boundaries=prepared.boundaries, cdn=cdn)
     groups = {}
     for key, (label, _, _) in LAYERS.items():
         groups[key] = folium.FeatureGroup(name=label, show=True).add_to(fmap)
