@@ -140,6 +140,28 @@ def test_population_adds_up_to_inei_national_total() -> None:
     assert departments.sum() == 29_381_884
 
 
+#: Provinces with a verified INEI 2017 census figure so far (data/README.md); the other 193 are a known gap.
+VERIFIED_PROVINCES = {"0401", "0701", "1501"}
+
+
+def test_province_populations_are_bundled_provinces_and_add_up_to_their_departments(inei) -> None:
+    population = load_population()
+    provinces = population[population.index.str.len() == 4]
+    departments = population[population.index.str.len() == 2]
+    bundled = set(inei.provinces["ubigeo"])
+    assert len(bundled) == 196
+    assert set(provinces.index) <= bundled, "every province figure names a bundled province"
+    assert set(provinces.index) == VERIFIED_PROVINCES
+    sums = provinces.groupby(provinces.index.str[:2]).sum()
+    for department, total in sums.items():
+        complete = {code for code in bundled if code.startswith(department)} <= set(provinces.index)
+        if complete:
+            assert total == departments[department], department
+        else:
+            assert total < departments[department], department
+    assert (sums.index == "07").any(), "Callao is complete: one province, equal to the department"
+
+
 def test_fast_join_agrees_with_geopandas_sjoin(inei) -> None:
     import numpy as np
 
