@@ -20,7 +20,7 @@ load the sourced incident table, geocode it to INEI units, join it to the bounda
 the period day by day, by department and per capita, ending with an interactive map.
 
 Boundaries are read from `PROTESTMAP_BOUNDARIES` (or the cache filled by
-`protestmap boundaries fetch`); without them the join falls back to the units each row states.""",
+`protestmap boundaries fetch`), else the copy bundled with protestmap.""",
     ),
     (
         "code",

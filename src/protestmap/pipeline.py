@@ -141,7 +141,7 @@ def prepare(
     data
         Dataset directory or ``incidents.csv``; the bundled dataset by default.
     boundaries_dir
-        Boundary directory (``--boundaries``); else ``$PROTESTMAP_BOUNDARIES`` or the cache.
+        Boundary directory (``--boundaries``); else ``$PROTESTMAP_BOUNDARIES``, the cache or the bundled copy.
     require_boundaries
         Raise instead of falling back to stated codes when no boundaries are found.
 

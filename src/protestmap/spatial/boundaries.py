@@ -62,7 +62,8 @@ PERU_BOUNDS = settings.BOUNDARY_BBOX
 _WIDTH = {"department": 2, "province": 4, "district": 6}
 _VERIFIED: dict[tuple[str, int, int], str] = {}
 _HOW_TO_GET = (
-    "INEI boundaries not found. Either run 'protestmap boundaries fetch' (downloads the INEI 2023 "
+    "INEI boundaries not found (this installation lacks the bundled copy). Either reinstall protestmap, "
+    "run 'protestmap boundaries fetch' (downloads the INEI 2023 "
     f"limits, CC BY 4.0, into {{cache}}), or point {ENV} or --boundaries at a directory holding "
     "departamentos.geojson and provincias.geojson."
 )
