@@ -99,6 +99,7 @@ def test_stats_without_boundaries_warns_and_still_answers(monkeypatch, tmp_path:
 
     monkeypatch.delenv("PROTESTMAP_BOUNDARIES", raising=False)
     monkeypatch.setattr(bmod, "cache_dir", lambda: tmp_path / "none")
+    monkeypatch.setattr(bmod, "bundled_dir", lambda: tmp_path / "installed-without-data")
     result = runner.invoke(app, ["stats", "-f", "csv"])
     assert result.exit_code == 0
     assert "warning: INEI boundaries not found" in result.output
