@@ -102,19 +102,19 @@ def _place(admin1: str, admin2: str) -> _AcledPlace | None:
     """Return the INEI department, province and ubigeo for ACLED's admin names."""
     from protestmap.errors import PlaceNotFoundError
     from protestmap.places.gazetteer import load_gazetteer, normalize
-    from protestmap.places.geocoder import resolve
+    from protestmap.places.resolver import resolve
 
     gaz = load_gazetteer()
     first = normalize(admin1)
     if first in _LIMA_METRO or (first == "lima" and normalize(admin2) in _LIMA_METRO | {"lima"}):
         return _AcledPlace("Lima", "Lima", "1501")
     try:
-        department = resolve(f"departamento de {admin1}", gazetteer=gaz).match
+        department = resolve(f"departamento de {admin1}", gazetteer=gaz, strict=True).match
         if department is None:
             return None
         if admin2.strip():
             name = re.sub(r"(?i)^provincia de |\s+province$", "", admin2.strip())
-            province = resolve(f"provincia de {name}", department=department.name, gazetteer=gaz).match
+            province = resolve(f"provincia de {name}", department=department.name, gazetteer=gaz, strict=True).match
             if province is not None:
                 return _AcledPlace(department.name, province.name, province.ubigeo)
         return _AcledPlace(department.name, "", department.ubigeo)
