@@ -21,10 +21,10 @@ def test_import_current_layout_maps_places_types_and_precisions(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert "not mapped: 1 row(s) of Strategic developments / Looting/property destruction" in result.output
     incidents = protestmap.load_incidents(out).set_index("event_id")
-    assert incidents.loc["PER1001", "ubigeo"] == "2111" and incidents.loc["PER1001", "fatalities"] == 5
+    assert incidents.loc["PER1001", "ubigeo"] == "211101" and incidents.loc["PER1001", "fatalities"] == 5
     assert incidents.loc["PER1002", "ubigeo"] == "1501", "ACLED's 'Lima Province' is Lima Metropolitana"
     assert incidents.loc["PER1003", "admin1"] == "Callao"
-    assert incidents.loc["PER1005", ["admin1", "admin2", "ubigeo"]].tolist() == ["Lima", "Huaral", "1506"]
+    assert incidents.loc["PER1005", ["admin1", "admin2", "ubigeo"]].tolist() == ["Lima", "Huaral", "150601"]
     assert incidents.loc["PER1003", "time_precision"] == 2 and incidents.loc["PER1003", "geo_precision"] == 2
     assert incidents.loc["PER1005", "event_type"] == "detention"
     sources = protestmap.load_sources(out)
@@ -38,7 +38,7 @@ def test_import_2020_layout(tmp_path: Path) -> None:
     assert "2020 layout" in result.output
     incidents = protestmap.load_incidents(out).set_index("event_id")
     assert incidents.loc["PER2001", "event_date"] == pd.Timestamp("2020-05-09")  # "9-May-20"
-    assert incidents.loc["PER2002", "ubigeo"] == "0501"
+    assert incidents.loc["PER2002", "ubigeo"] == "050101", "ACLED's admin3 is the INEI district"
     assert incidents.loc["PER2002", "event_type"] == "attack_on_protesters", "a riot with a death"
 
 
@@ -50,6 +50,60 @@ def test_one_row_per_actor_is_deduplicated_before_counting(tmp_path: Path) -> No
     incidents = protestmap.load_incidents(out)
     assert len(incidents) == 2
     assert incidents["fatalities"].sum() == 4, "the event's 4 deaths are not counted twice"
+
+
+def test_import_monadic_layout_merges_actors_and_reads_every_date_and_float_count(tmp_path: Path) -> None:
+    out = tmp_path / "monadic"
+    result = runner.invoke(app, ["import", "acled", str(ACLED / "monadic.csv"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "monadic layout" in result.output and "1 repeated row(s)" in result.output
+    incidents = protestmap.load_incidents(out).set_index("event_id")
+    assert len(incidents) == 3, "4 rows: one event named twice (one row per actor)"
+    juliaca = incidents.loc["PER4001"]
+    assert juliaca["event_date"] == pd.Timestamp("2023-01-09")  # "09 January 2023"
+    assert juliaca["fatalities"] == 3, "'3.0' is a count of 3, counted once"
+    assert (juliaca["actor1"], juliaca["actor2"]) == ("Police Forces of Peru (2022-)", "Protesters (Peru)")
+    assert incidents.loc["PER4002", "event_date"] == pd.Timestamp("2023-01-10")
+    assert incidents.loc["PER4003", "event_date"] == pd.Timestamp("2020-05-09")  # "9-May-20"
+    assert incidents.loc["PER4002", "ubigeo"] == "080108" and incidents.loc["PER4003", "ubigeo"] == "0401"
+
+
+def test_event_id_reused_by_a_different_event_is_an_error_naming_file_and_row(tmp_path: Path) -> None:
+    out = tmp_path / "never"
+    result = runner.invoke(app, ["import", "acled", str(ACLED / "reused_id.csv"), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "reused_id.csv:3:event_id_cnty" in result.output
+    assert "different event on row 2" in result.output and "event_date" in result.output
+    assert "nothing written" in result.output and not out.exists()
+
+
+def test_problems_found_after_conversion_name_the_users_file_and_row(tmp_path: Path) -> None:
+    broken = tmp_path / "mine.csv"
+    text = (ACLED / "current.csv").read_text(encoding="utf-8")
+    # an end before the start: only the dataset's own checks catch it, on the converted row
+    broken.write_text(text.replace("Invented test row.,5,,", "Invented test row.,5,end_date=2023-01-02,"))
+    result = runner.invoke(app, ["import", "acled", str(broken), "--out", str(tmp_path / "never")])
+    assert result.exit_code == 1
+    assert "mine.csv:2:tags:" in result.output, result.output
+    assert "incidents.csv:" not in result.output.replace("(as incidents.csv", "")
+
+
+def test_full_acled_round_trip_gives_back_the_same_incidents(tmp_path: Path) -> None:
+    exported = tmp_path / "acled.csv"
+    assert runner.invoke(app, ["export", "--format", "acled", "--out", str(exported)]).exit_code == 0
+    back_dir = tmp_path / "back"
+    result = runner.invoke(app, ["import", "acled", str(exported), "--out", str(back_dir)])
+    assert result.exit_code == 0, result.output
+    assert "not mapped" not in result.output
+    original = protestmap.geocode_incidents(protestmap.load_incidents()).incidents
+    back = protestmap.geocode_incidents(protestmap.load_incidents(back_dir)).incidents
+    assert (back["scope"] == "national").sum() == (original["scope"] == "national").sum() > 0
+    # sources come back as ACLED's citation of the outlets; everything else is the same
+    columns = [c for c in original.columns if c not in {"source_ids", "geocode_status"}]
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(back[columns]).set_index("event_id").sort_index(),
+        pd.DataFrame(original[columns]).set_index("event_id").sort_index(),
+    )
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from protestmap.errors import InvalidIncidentError, ProtestmapError
+from protestmap.errors import InvalidIncidentError, Problem, ProtestmapError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -54,8 +54,32 @@ def import_acled(path: Path, out: Path) -> AcledImport:
         FILES["sources"]: rows_to_csv(result.sources, SOURCE_COLUMNS),
         FILES["figures"]: rows_to_csv([], FIGURE_COLUMNS),
     }
-    write_new_dataset(out, files, places=GazetteerPlaces())
+    try:
+        write_new_dataset(out, files, places=GazetteerPlaces())
+    except InvalidIncidentError as exc:
+        raise InvalidIncidentError([_in_user_file(p, path.name, result.lines) for p in exc.problems]) from None
     return result
+
+
+#: protestmap column -> the ACLED column its value came from.
+_ACLED_COLUMN = {
+    "event_id": "event_id_cnty",
+    "ubigeo": "admin1",
+    "source_ids": "source",
+    "outlet": "source",
+    "published": "event_date",
+    **dict.fromkeys(("end_date", "injured", "arrested", "blockade_points", "scope"), "tags"),
+}
+
+
+def _in_user_file(problem: Problem, name: str, lines: list[int]) -> Problem:
+    """Point a problem found in the converted dataset at the row of the ACLED file it comes from."""
+    from protestmap.dataset.schema import FILES
+
+    if problem.file not in {FILES["incidents"], FILES["sources"]} or not 2 <= problem.row < len(lines) + 2:
+        return problem
+    column = _ACLED_COLUMN.get(problem.column, problem.column)
+    return Problem(name, lines[problem.row - 2], column, f"{problem.reason} (as {problem.file} {problem.column})")
 
 
 def _window(
