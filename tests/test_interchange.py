@@ -4,6 +4,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
@@ -141,6 +142,90 @@ def test_import_refuses_a_non_empty_output(tmp_path: Path) -> None:
     assert (tmp_path / "full" / "keep.txt").read_text(encoding="utf-8") == "mine"
 
 
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("exports")
+    paths = {fmt: folder / f"incidents.{fmt}" for fmt in ("geojson", "gpkg", "parquet")}
+    for fmt, path in paths.items():
+        result = runner.invoke(app, ["export", "--format", fmt, "--out", str(path)])
+        assert result.exit_code == 0, result.output
+    return paths
+
+
+@pytest.fixture(scope="module")
+def geocoded() -> gpd.GeoDataFrame:
+    return protestmap.geocode_incidents(protestmap.load_incidents()).incidents
+
+
+COUNTS = ["fatalities", "injured", "arrested", "blockade_points", "time_precision", "geo_precision"]
+
+
+def test_geoparquet_keeps_dates_nullable_counts_and_text(exported: dict[str, Path], geocoded: gpd.GeoDataFrame) -> None:
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(exported["parquet"])
+    assert schema.field("event_date").type == pa.date32() and schema.field("end_date").type == pa.date32()
+    assert all(schema.field(c).type == pa.int64() for c in COUNTS)
+    back = gpd.read_parquet(exported["parquet"]).set_index("event_id").loc[geocoded["event_id"]]
+    assert all(str(back[c].dtype) == "Int64" for c in COUNTS), back.dtypes
+    for column in COUNTS:  # empty stays empty, never 0 or NaN
+        assert back[column].isna().tolist() == geocoded[column].isna().tolist()
+        assert back[column].dropna().tolist() == geocoded[column].dropna().tolist()
+    assert back["event_date"].tolist() == [d.date() for d in geocoded["event_date"]]
+    assert back["end_date"].isna().sum() == geocoded["end_date"].isna().sum() > 0
+
+
+def test_geopackage_has_date_and_integer_fields(exported: dict[str, Path], geocoded: gpd.GeoDataFrame) -> None:
+    import pyogrio
+
+    info = pyogrio.read_info(exported["gpkg"], layer="incidents")
+    types = dict(zip(info["fields"], info["dtypes"], strict=True))
+    assert types["event_date"] == types["end_date"] == "datetime64[D]", "GeoPackage DATE fields"
+    assert all(types[c] == "int64" for c in COUNTS)
+    nullable = {pa.int64(): pd.Int64Dtype()}.get
+    back = pyogrio.read_dataframe(exported["gpkg"], use_arrow=True, arrow_to_pandas_kwargs={"types_mapper": nullable})
+    back = back.set_index("event_id").loc[geocoded["event_id"]]
+    for column in COUNTS:
+        assert str(back[column].dtype) == "Int64"
+        assert back[column].isna().tolist() == geocoded[column].isna().tolist()
+    assert back["event_date"].tolist() == [d.date() for d in geocoded["event_date"]]
+
+
+def test_sources_are_readable_text_beside_their_ids(exported: dict[str, Path]) -> None:
+    back = gpd.read_parquet(exported["parquet"]).set_index("event_id")
+    sources = protestmap.load_sources()
+    row = back.loc["2023-01-09-juliaca-deaths"]
+    ids = row["source_ids"].split(";")
+    described = row["sources"].split(" | ")
+    assert len(described) == len(ids)
+    for ref, text in zip(ids, described, strict=True):
+        source = sources.loc[ref]
+        assert text.startswith(f"{source['outlet']}, {source['published']:%Y-%m-%d}")
+        if pd.notna(source["url"]):
+            assert text.endswith(f", {source['url']}")
+    assert back["sources"].notna().all()
+
+
+def test_geojson_follows_rfc_7946(exported: dict[str, Path], geocoded: gpd.GeoDataFrame) -> None:
+    import json
+
+    document = json.loads(exported["geojson"].read_text(encoding="utf-8"))
+    assert document["type"] == "FeatureCollection" and "crs" not in document
+    assert len(document["features"]) == len(geocoded)
+    for feature in document["features"]:
+        assert feature["type"] == "Feature" and isinstance(feature["properties"], dict)
+        geometry = feature["geometry"]
+        if feature["properties"]["scope"] == "national":
+            assert geometry is None, "no place: a null geometry, as RFC 7946 section 3.2 allows"
+            continue
+        assert geometry["type"] == "Point" and len(geometry["coordinates"]) == 2
+        lon, lat = geometry["coordinates"]
+        assert -81.4 < lon < -68.6 and -18.4 < lat < 0.1, "longitude first, WGS84"
+        assert feature["properties"]["event_date"][:2] == "20"
+    counts = [f["properties"]["fatalities"] for f in document["features"]]
+    assert all(c is None or isinstance(c, int) for c in counts) and None in counts
+
+
 @pytest.mark.parametrize("fmt", ["geojson", "gpkg", "parquet"])
 def test_gis_exports_round_trip(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"incidents.{fmt}"
@@ -154,7 +239,13 @@ def test_gis_exports_round_trip(tmp_path: Path, fmt: str) -> None:
     assert merged["fatalities"].fillna(-1).tolist() == original["fatalities"].astype("float64").fillna(-1).tolist()
     assert merged["ubigeo"].fillna("").tolist() == original["ubigeo"].fillna("").tolist()
     placed = original.geometry.notna().to_numpy()
-    assert merged.geometry.to_numpy()[placed].tolist() == original.geometry.to_numpy()[placed].tolist()
+    tolerance = 1e-7 if fmt == "geojson" else 0  # RFC 7946 output keeps 7 decimals (about 1 cm)
+    same = merged.geometry.to_numpy()[placed] == original.geometry.to_numpy()[placed]
+    if tolerance:
+        same = gpd.GeoSeries(merged.geometry.to_numpy()[placed]).geom_equals_exact(
+            gpd.GeoSeries(original.geometry.to_numpy()[placed]), tolerance
+        )
+    assert bool(same.all())
 
 
 def test_export_window_and_date(tmp_path: Path) -> None:
