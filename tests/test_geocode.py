@@ -214,6 +214,17 @@ def test_prominence_puts_provincial_capitals_first_then_population() -> None:
     assert resolve("Lampa").candidates[0].ubigeo == "210701"
 
 
+def test_packaged_populations_belong_to_gazetteer_towns() -> None:
+    gaz = load_gazetteer()
+    towns = [e for e in gaz.entries if e.level in {"district", "place"}]
+    with_population = [e for e in towns if e.population is not None]
+    assert len(with_population) >= 1800, "GeoNames populations for most towns"
+    assert all(e.population > 0 for e in with_population)
+    assert all(e.population is None for e in gaz.entries if e.level in {"department", "province"})
+    juliaca = next(e for e in gaz.lookup("juliaca") if e.level == "district")
+    assert juliaca.population > 200_000 and juliaca.is_capital
+
+
 def test_no_proposal_when_no_town_stands_out() -> None:
     # a province and a district share the name "Chucuito": not two towns, so nothing is proposed
     assert resolve("Chucuito").status == "ambiguous"
