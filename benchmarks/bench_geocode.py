@@ -32,7 +32,7 @@ def main() -> None:
     queries = [variants(rng.choice(pool), rng) for _ in range(args.queries)]
     geocoder = PeruGazetteer()
     t0 = time.perf_counter()
-    outcomes = {"ok": 0, "ambiguous": 0, "none": 0}  # none: not found, or ambiguous across departments
+    outcomes = {"ok": 0, "proposed": 0, "ambiguous": 0, "none": 0}  # none: not found, or ambiguous across departments
     for q in queries:  # warm-up: fills the cache, as a long-running session would
         location = geocoder.geocode(q)
         outcomes["none" if location is None else location.raw["status"]] += 1

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import csv
+import io
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -161,13 +164,13 @@ def test_place_resolves_to_expected_ubigeo(query: str, ubigeo: str) -> None:
         ("Chucuito, Puno", {"2104", "210106"}, "21"),
     ],
 )
-def test_ambiguous_names_are_never_silently_picked(query: str, expected: set[str], enclosing: str | None) -> None:
-    every = PeruGazetteer().geocode(query, exactly_one=False)
+def test_strict_never_picks_among_namesakes(query: str, expected: set[str], enclosing: str | None) -> None:
+    every = PeruGazetteer(strict=True).geocode(query, exactly_one=False)
     assert {loc.raw["ubigeo"] for loc in every} == expected
     for location in every:
         assert location.raw["status"] == "ambiguous"
         assert {c["ubigeo"] for c in location.raw["candidates"]} == expected
-    location = PeruGazetteer().geocode(query)
+    location = PeruGazetteer(strict=True).geocode(query)
     if enclosing is None:  # candidates in different departments: no point is honest
         assert location is None
         return
@@ -177,9 +180,70 @@ def test_ambiguous_names_are_never_silently_picked(query: str, expected: set[str
     assert {c["ubigeo"] for c in location.raw["candidates"]} == expected
 
 
+@pytest.mark.parametrize(
+    ("query", "proposed", "alternatives"),
+    [
+        ("Lampa", "210701", ["050804"]),  # capital of a Puno province; a small Ayacucho district
+        ("Huancabamba", "200301", ["190303"]),  # capital of a Piura province; a Pasco district
+        ("Anta", "080301", ["020604", "090203"]),
+        ("Ayaviri", "210801", ["151004"]),
+    ],
+)
+def test_a_name_known_mostly_for_one_town_is_proposed_with_its_alternatives(
+    query: str, proposed: str, alternatives: list[str]
+) -> None:
+    location = PeruGazetteer().geocode(query)
+    assert location.raw["status"] == "proposed"
+    assert location.raw["ubigeo"] == proposed and location.raw["precision"] == 1
+    assert 0.8 <= location.raw["confidence"] < 1
+    assert [c["ubigeo"] for c in location.raw["candidates"]] == [proposed, *alternatives]
+    every = PeruGazetteer().geocode(query, exactly_one=False)
+    assert [loc.raw["ubigeo"] for loc in every] == [proposed, *alternatives]
+    shares = [loc.raw["confidence"] for loc in every]
+    assert shares == sorted(shares, reverse=True) and sum(shares) == pytest.approx(1, abs=0.02)
+
+
+def test_prominence_puts_provincial_capitals_first_then_population() -> None:
+    from protestmap.places.resolver import prominence
+
+    gaz = load_gazetteer()
+    lampa = {e.ubigeo: e for e in gaz.lookup("lampa") if e.level == "district"}
+    assert lampa["210701"].is_capital and not lampa["050804"].is_capital
+    assert lampa["210701"].population > lampa["050804"].population > 0  # GeoNames figures
+    assert prominence(lampa["210701"]) > 10 * prominence(lampa["050804"])
+    assert resolve("Lampa").candidates[0].ubigeo == "210701"
+
+
+def test_packaged_populations_belong_to_gazetteer_towns() -> None:
+    gaz = load_gazetteer()
+    towns = [e for e in gaz.entries if e.level in {"district", "place"}]
+    with_population = [e for e in towns if e.population is not None]
+    assert len(with_population) >= 1800, "GeoNames populations for most towns"
+    assert all(e.population > 0 for e in with_population)
+    assert all(e.population is None for e in gaz.entries if e.level in {"department", "province"})
+    juliaca = next(e for e in gaz.lookup("juliaca") if e.level == "district")
+    assert juliaca.population > 200_000 and juliaca.is_capital
+
+
+def test_no_proposal_when_no_town_stands_out() -> None:
+    # a province and a district share the name "Chucuito": not two towns, so nothing is proposed
+    assert resolve("Chucuito").status == "ambiguous"
+    crowded = [name for name in load_gazetteer().names if _status(name) == "ambiguous"]
+    assert len(crowded) >= 50, "many shared names stay ambiguous: proposals are the exception"
+
+
+def _status(name: str) -> str:
+    try:
+        return resolve(name).status
+    except PlaceNotFoundError:
+        return "not_found"
+
+
 def test_department_keyword_resolves_ambiguity() -> None:
     assert PeruGazetteer().geocode("Huancabamba", department="Piura").raw["ubigeo"] == "200301"
     assert PeruGazetteer().geocode("Anta", department="Cuzco").raw["ubigeo"] == "080301"
+    assert PeruGazetteer().geocode("Lampa", department="Ayacucho").raw["ubigeo"] == "050804"
+    assert PeruGazetteer().geocode("Lampa", department="Ayacucho").raw["status"] == "ok"
 
 
 def test_unknown_name_is_none_and_resolve_gives_suggestions() -> None:
@@ -342,6 +406,7 @@ def test_cli_geocode_all_resolved_exits_zero() -> None:
         "longitude",
         "precision",
         "status",
+        "confidence",
         "candidates",
     }
 
@@ -351,12 +416,68 @@ def test_cli_geocode_prints_every_row_and_exits_one_on_problems() -> None:
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 4
-    assert lines[1].endswith(",ok,")
+    assert lines[1].endswith(",ok,1,")
     assert ",ambiguous," in lines[2] and "2104" in lines[2]
     assert ",not_found," in lines[3] and "Juliaca (district" in lines[3]
 
 
 def test_cli_geocode_department_option_and_table() -> None:
-    result = runner.invoke(app, ["geocode", "Huancabamba", "--department", "Piura"])
+    result = runner.invoke(app, ["geocode", "Huancabamba", "--department", "Pasco"])
     assert result.exit_code == 0
-    assert "200301" in result.output
+    assert "190303" in result.output
+
+
+def test_cli_shared_department_answers_that_department_and_keeps_candidates() -> None:
+    result = runner.invoke(app, ["geocode", "Chucuito", "--format", "json"])
+    assert result.exit_code == 1, "not one place: the department is an answer, not a resolution"
+    (row,) = json.loads(result.output)
+    assert (row["status"], row["department"], row["ubigeo"], row["precision"]) == ("ambiguous", "Puno", "21", 3)
+    assert row["latitude"] is not None and row["longitude"] is not None
+    assert row["candidates"] == ["Chucuito (district, 210106)", "Chucuito (province, 2104)"]
+
+
+def test_cli_proposal_and_strict_refusal() -> None:
+    result = runner.invoke(app, ["geocode", "Lampa", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.output)
+    assert (row["status"], row["ubigeo"], row["department"]) == ("proposed", "210701", "Puno")
+    assert row["confidence"] >= 0.8 and row["candidates"] == ["Lampa (district, 050804)"]
+    result = runner.invoke(app, ["geocode", "Lampa", "--strict", "--format", "json"])
+    assert result.exit_code == 1
+    (row,) = json.loads(result.output)
+    assert row["status"] == "ambiguous" and row["ubigeo"] is None, "Puno or Ayacucho: no shared unit"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["Juliaca", "Huancabamba|Pasco", "Anta|Ancash"],
+        ["Juliaca", "Huancabamba", "Anta", "--hint", "Huancabamba=Pasco", "--hint", "anta=Ancash"],
+        ["Huancabamba", "Anta|Ancash", "--department", "Pasco"],  # a name's own hint beats the shared one
+    ],
+)
+def test_cli_hints_apply_per_name_only_where_given(args: list[str]) -> None:
+    result = runner.invoke(app, ["geocode", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {row["query"].split("|")[0]: row for row in json.loads(result.output)}
+    assert rows["Huancabamba"]["ubigeo"] == "190303" and rows["Anta"]["ubigeo"] == "020604"
+    assert all(row["status"] == "ok" for row in rows.values())
+    if "Juliaca" in rows:
+        assert rows["Juliaca"]["ubigeo"] == "211101"
+
+
+def test_cli_hint_without_equals_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["geocode", "Anta", "--hint", "Anta"])
+    assert result.exit_code != 0 and "NAME=DEPARTMENT" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_readme_geocode_example_finds_every_name() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    line = next(line for line in readme.splitlines() if line.startswith("$ protestmap geocode "))
+    args = shlex.split(line.removeprefix("$ protestmap "))
+    result = runner.invoke(app, args)
+    rows = json.loads(result.output) if "json" in args else list(csv.DictReader(io.StringIO(result.output)))
+    assert len(rows) == len([a for a in args[1:] if not a.startswith("-") and a not in {"csv", "json"}])
+    assert all(row["status"] != "not_found" for row in rows), rows
+    assert {row["status"] for row in rows} >= {"ok", "proposed", "ambiguous"}, "the example shows each answer"

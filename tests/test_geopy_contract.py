@@ -55,13 +55,24 @@ def test_ambiguous_name_within_one_department_is_that_department(geocoder: PeruG
     assert settled.raw["status"] == "ok" and settled.raw["ubigeo"] == "2104"
 
 
-def test_ambiguous_name_across_departments_is_none_with_candidates_kept(geocoder: PeruGazetteer) -> None:
-    assert geocoder.geocode("Huancabamba") is None
-    every = geocoder.geocode("Huancabamba", exactly_one=False)
+def test_ambiguous_name_across_departments_is_none_with_candidates_kept() -> None:
+    strict = PeruGazetteer(strict=True)
+    assert strict.geocode("Huancabamba") is None
+    every = strict.geocode("Huancabamba", exactly_one=False)
     assert [loc.raw["ubigeo"] for loc in every] == ["190303", "200301"]
     assert [loc.raw["department"] for loc in every] == ["Pasco", "Piura"]
     assert all(loc.raw["status"] == "ambiguous" and len(loc.raw["candidates"]) == 2 for loc in every)
-    assert geocoder.geocode("Huancabamba", department="Piura").raw["ubigeo"] == "200301"
+    assert all(loc.raw["confidence"] is None for loc in every)
+    assert strict.geocode("Huancabamba", department="Piura").raw["ubigeo"] == "200301"
+
+
+def test_a_proposal_is_one_location_and_the_list_puts_it_first(geocoder: PeruGazetteer) -> None:
+    proposed = geocoder.geocode("Huancabamba")
+    assert type(proposed) is Location and proposed.raw["status"] == "proposed"
+    assert proposed.raw["ubigeo"] == "200301" and proposed.raw["confidence"] >= 0.8
+    every = geocoder.geocode("Huancabamba", exactly_one=False)
+    assert [loc.raw["ubigeo"] for loc in every] == ["200301", "190303"]
+    assert every[0].point == proposed.point
 
 
 def test_enclosing_unit_is_the_smallest_shared_province_or_department() -> None:
@@ -90,9 +101,13 @@ def test_geopandas_geocode_passes_keywords_to_the_provider_and_keeps_ambiguity_c
     geopandas_tools = pytest.importorskip("geopandas.tools")
     from protestmap.places.gazetteer import load_gazetteer
 
-    frame = geopandas_tools.geocode(["Chucuito", "Huancabamba"], provider=PeruGazetteer, gazetteer=load_gazetteer())
+    frame = geopandas_tools.geocode(
+        ["Chucuito", "Huancabamba"], provider=PeruGazetteer, gazetteer=load_gazetteer(), strict=True
+    )
     assert frame.loc[0, "address"] == "Puno, Perú" and not frame.geometry[0].is_empty
     assert frame.geometry[1].is_empty and pd.isna(frame.loc[1, "address"])
+    proposing = geopandas_tools.geocode(["Huancabamba"], provider=PeruGazetteer)
+    assert proposing.loc[0, "address"].startswith("Huancabamba") and "Piura" in proposing.loc[0, "address"]
 
 
 def test_rate_limiter_wraps_geocode_and_changes_nothing(geocoder: PeruGazetteer) -> None:

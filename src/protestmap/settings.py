@@ -5,6 +5,10 @@ Geography
     ``BOUNDARY_BBOX`` is the slightly wider frame a boundary file must fit in (simplified coasts
     and islands); ``PERU_CENTRE`` is where a point goes when nothing better is known (the
     gazetteer's national entry, the timeline's fallback).
+Geocoding
+    A name shared by several towns is proposed as its most prominent one when that town carries
+    at least ``PROPOSE_CONFIDENCE`` of the candidates' prominence (GeoNames population, at least
+    ``UNKNOWN_POPULATION``, times ``CAPITAL_WEIGHT`` for a provincial capital).
 Units
     ``UNIT_COLUMNS`` maps a choropleth level to the column the join writes its code in.
 Maps
@@ -31,6 +35,7 @@ __all__ = [
     "BOUNDARIES_ENV",
     "BOUNDARY_BBOX",
     "CACHE_NAME",
+    "CAPITAL_WEIGHT",
     "DATA_ENV",
     "DEATH_COLOURS",
     "MAX_COUNT",
@@ -39,9 +44,11 @@ __all__ = [
     "NO_DEATHS_COLOUR",
     "PERU_BBOX",
     "PERU_CENTRE",
+    "PROPOSE_CONFIDENCE",
     "STALE_TEMP_SECONDS",
     "TILES_FAILED_NOTE",
     "UNIT_COLUMNS",
+    "UNKNOWN_POPULATION",
 ]
 
 #: (min lon, min lat, max lon, max lat) of Peru, EPSG:4326.
@@ -72,3 +79,10 @@ CACHE_NAME: Final = "protestmap"
 MAX_COUNT: Final = 1_000_000
 MAX_SENTENCE: Final = 1000
 STALE_TEMP_SECONDS: Final = 15 * 60
+
+#: Share of the candidates' prominence a town needs to be proposed for a shared name.
+PROPOSE_CONFIDENCE: Final = 0.8
+#: Prominence factor of a provincial (or departmental) capital over other towns.
+CAPITAL_WEIGHT: Final = 10
+#: Population assumed for a town GeoNames gives none for (its extract lists towns of 500 and more).
+UNKNOWN_POPULATION: Final = 500

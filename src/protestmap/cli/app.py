@@ -85,12 +85,20 @@ def validate(path: DataPath = None) -> None:
 def geocode(
     places: Annotated[
         list[str],
-        typer.Argument(help="Place names as written, e.g. Juliaca 'Cuzco' 'Chucuito, Puno'."),
+        typer.Argument(help="Place names as written, e.g. Juliaca 'Cuzco' 'Chucuito, Puno' 'Huancabamba|Piura'."),
     ],
     department: Annotated[
         str | None,
-        typer.Option("--department", "-d", help="Department (or province) the places lie in."),
+        typer.Option("--department", "-d", help="Department (or province) for every name without a hint of its own."),
     ] = None,
+    hint: Annotated[
+        list[str] | None,
+        typer.Option("--hint", help="NAME=DEPARTMENT for that name only (repeatable), e.g. Huancabamba=Piura."),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Never propose the most prominent of several namesakes."),
+    ] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     online: Annotated[
         bool,
@@ -102,20 +110,24 @@ def geocode(
 ) -> None:
     """Geocode place names offline to INEI departments, provinces and districts (ubigeo).
 
-    Prints one row per place with its ubigeo, coordinates, ACLED precision and a status: ok,
-    ambiguous (with the candidates; add --department or ", Province" to choose) or not_found
-    (with suggestions). Exits 0 when every place resolved, 1 otherwise.
+    Prints one row per place with its ubigeo, coordinates, ACLED precision and a status: ok;
+    proposed (a town far more prominent than its namesakes, with a confidence and the
+    alternatives; --strict refuses); ambiguous (with the candidates, and the department or
+    province they all lie in when there is one; add 'NAME|DEPARTMENT', --hint or ", Province"
+    to choose) or not_found (with suggestions). Exits 0 when every place is ok or proposed, 1
+    otherwise.
     """
-    from protestmap.places.geocoder import GEOCODE_COLUMNS, geocode_rows
+    from protestmap.places.rows import ANSWERED, GEOCODE_COLUMNS, geocode_rows, parse_hints
 
     fallback = None
     if online:
         from protestmap.places.online import CachedNominatim
 
         fallback = CachedNominatim()
-    rows = geocode_rows(places, department=department, online=fallback)
+    hints = parse_hints(hint or [])
+    rows = geocode_rows(places, department=department, hints=hints, online=fallback, strict=strict)
     typer.echo(render_rows(rows, GEOCODE_COLUMNS, fmt, title="protestmap geocode"), nl=False)
-    if any(row["status"] != "ok" for row in rows):
+    if any(row["status"] not in ANSWERED for row in rows):
         raise typer.Exit(1)
 
 

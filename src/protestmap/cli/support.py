@@ -144,7 +144,7 @@ def err(message: str) -> None:
 
 
 def import_acled_command(
-    file: Annotated[Path, typer.Argument(help="An ACLED CSV export (current, 2020 or one-row-per-actor layout).")],
+    file: Annotated[Path, typer.Argument(help="An ACLED CSV export (current, 2020, monadic or per-actor layout).")],
     out: Annotated[Path, typer.Option("--out", parser=out_dir, help="New dataset directory to write.")],
 ) -> None:
     """Convert an ACLED export into a protestmap dataset (incidents.csv, sources.csv, ...).

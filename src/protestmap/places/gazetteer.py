@@ -72,6 +72,10 @@ class Entry:
         Where the coordinates come from (see the package data README).
     note
         Why an alias points here, when it does.
+    admin
+        Names of the department, province and district the entry lies in.
+    population
+        GeoNames population of the town (a district: of its capital), when known.
     """
 
     ubigeo: str
@@ -82,6 +86,7 @@ class Entry:
     coord_source: str = ""
     note: str = ""
     admin: tuple[str, str, str] = field(default=("", "", ""), compare=False)
+    population: int | None = field(default=None, compare=False)
 
     @property
     def department(self) -> str:
@@ -97,6 +102,11 @@ class Entry:
     def district(self) -> str:
         """The district's name, when the entry lies in a known district."""
         return self.admin[2]
+
+    @property
+    def is_capital(self) -> bool:
+        """Tell whether this is the capital district of its province (INEI codes it ``..01``)."""
+        return self.level == "district" and len(self.ubigeo) == 6 and self.ubigeo.endswith("01")
 
     @property
     def precision(self) -> int:
@@ -173,9 +183,11 @@ def load_gazetteer() -> Gazetteer:
     Returns
     -------
     Gazetteer
-        25 departments, 196 provinces, every district, GeoNames places and the aliases.
+        25 departments, 196 provinces, every district, GeoNames places (with their GeoNames
+        population where known, from ``towns.csv``) and the aliases.
     """
     rows = _read("gazetteer.csv")
+    populations = {(r["ubigeo"], r["level"], r["name"]): int(r["population"]) for r in _read("towns.csv")}
     names = {r["ubigeo"]: r["name"] for r in rows if r["level"] != "place"}
     names.update(DEPARTMENTS)
     entries = [
@@ -187,6 +199,7 @@ def load_gazetteer() -> Gazetteer:
             longitude=float(r["longitude"]),
             coord_source=r["coord_source"],
             admin=_admin(r["ubigeo"], names),
+            population=populations.get((r["ubigeo"], r["level"], r["name"])),
         )
         for r in rows
     ]

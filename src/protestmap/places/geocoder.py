@@ -1,26 +1,26 @@
 """Offline geocoding of Peruvian place names to INEI units, behind geopy's Geocoder interface.
 
-:func:`resolve` says what a name means: one place (``ok``), several (``ambiguous``), or nothing
-(:class:`~protestmap.errors.PlaceNotFoundError`, with suggestions). :class:`PeruGazetteer` puts
-that behind geopy's contract: ``geocode("Juliaca")`` returns a :class:`geopy.location.Location`
-whose ``raw`` carries the ubigeo, the department, province and district, an ACLED geo_precision,
-a status (``ok`` or ``ambiguous``) and the candidates, and returns None when nothing is found.
-An ambiguous name is never silently picked.
+:class:`PeruGazetteer` puts :func:`~protestmap.places.resolver.resolve` behind geopy's contract:
+``geocode("Juliaca")`` returns a :class:`geopy.location.Location` whose ``raw`` carries the
+ubigeo, the department, province and district, an ACLED geo_precision, a status (``ok``,
+``proposed`` or ``ambiguous``), a confidence and the candidates, and returns None when nothing is
+found. A name shared by places of one department answers with that department (precision 3); a
+town far more prominent than its namesakes is proposed, with its alternatives; ``strict=True``
+refuses both, as geopy's contract allows (None).
 """
 
 from __future__ import annotations
 
 import functools
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from typing import Any
 
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 
 from protestmap.errors import PlaceNotFoundError
-from protestmap.places.gazetteer import Entry, Gazetteer, load_gazetteer, normalize
+from protestmap.places.gazetteer import Entry, Gazetteer, load_gazetteer
+from protestmap.places.resolver import Resolution, enclosing_unit, prominence, resolve, share
+from protestmap.places.rows import GEOCODE_COLUMNS, geocode_rows
 
 __all__ = [
     "GEOCODE_COLUMNS",
@@ -31,162 +31,6 @@ __all__ = [
     "resolve",
     "to_locations",
 ]
-
-_PREFIXES = (
-    ("departamento de ", "department"),
-    ("departamento del ", "department"),
-    ("department of ", "department"),
-    ("region de ", "department"),
-    ("region del ", "department"),
-    ("region ", "department"),
-    ("provincia de ", "province"),
-    ("provincia del ", "province"),
-    ("province of ", "province"),
-    ("distrito de ", "district"),
-    ("district of ", "district"),
-    ("ciudad de ", "town"),
-    ("city of ", "town"),
-    ("the ", None),
-)
-_SUFFIXES = (
-    (" department", "department"),
-    (" region", "department"),
-    (" province", "province"),
-    (" provincia", "province"),
-    (" district", "district"),
-    (" city", "town"),
-)
-_LEVELS = {
-    "department": {"department"},
-    "province": {"province"},
-    "district": {"district"},
-    "town": {"district", "place"},
-}
-_SITE = re.compile(r"^(?:.*\s)?(?:at|en|near|cerca de|a la altura de)\s+(?P<place>.+)$")
-_NEAR = re.compile(r"^(?:near|cerca de)\s")
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """The outcome of resolving one query.
-
-    Attributes
-    ----------
-    query
-        The query as given.
-    status
-        ``ok`` when one place is meant, ``ambiguous`` when several remain.
-    match
-        The place meant, when ``status`` is ``ok``.
-    candidates
-        Every remaining candidate (one per branch of the INEI hierarchy).
-    near
-        True when the query said "near X" or "the road at X": precision drops to 2.
-    """
-
-    query: str
-    status: str
-    match: Entry | None
-    candidates: tuple[Entry, ...]
-    near: bool = False
-
-    @property
-    def precision(self) -> int | None:
-        """ACLED geo_precision of the match."""
-        if self.match is None:
-            return None
-        return max(self.match.precision, 2) if self.near else self.match.precision
-
-
-def _split_level(name: str) -> tuple[str, str | None]:
-    for prefix, level in _PREFIXES:
-        if name.startswith(prefix) and len(name) > len(prefix):
-            rest, inner = _split_level(name[len(prefix) :])
-            return rest, level or inner
-    for suffix, level in _SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)], level
-    return name, None
-
-
-def _scope_codes(gaz: Gazetteer, hint: str) -> set[str] | None:
-    """Map a hint ("Puno", "San Román province") to the ubigeo prefixes it allows."""
-    name, level = _split_level(normalize(hint))
-    canonical, fixed = gaz.aliases.get(name, ("", None))
-    codes = {fixed.ubigeo} if fixed is not None and fixed.ubigeo and level is None else set()
-    found = gaz.lookup(canonical or name)
-    wanted = _LEVELS.get(level or "", {"department", "province"})
-    codes |= {e.ubigeo for e in found if e.level in wanted and e.level in {"department", "province"}}
-    return codes or None
-
-
-def _leaves(candidates: list[Entry]) -> list[Entry]:
-    """Keep the deepest candidate of each branch; a district beats a place with the same code."""
-    unique: dict[str, Entry] = {}
-    for entry in sorted(candidates, key=lambda e: e.level != "district"):
-        unique.setdefault(entry.ubigeo, entry)
-    return [e for code, e in unique.items() if not any(other != code and other.startswith(code) for other in unique)]
-
-
-def _suggest(gaz: Gazetteer, name: str) -> list[str]:
-    from rapidfuzz import fuzz, process
-
-    hits = process.extract(name, gaz.names, scorer=fuzz.WRatio, limit=3, score_cutoff=70)
-    return [gaz.lookup(hit)[0].label() for hit, _, _ in hits]
-
-
-def resolve(query: str, *, department: str | None = None, gazetteer: Gazetteer | None = None) -> Resolution:
-    """Resolve a place name to the INEI unit or place it means.
-
-    Parameters
-    ----------
-    query
-        As reporters write it: "Juliaca", "Cuzco", "región Apurímac", "Chucuito, Puno",
-        "San Román province", "the Puno–Desaguadero road at Ilave".
-    department
-        A department (or province) that the place lies in, to resolve ambiguity.
-    gazetteer
-        The gazetteer to use; the packaged one by default.
-
-    Returns
-    -------
-    Resolution
-        ``status`` is ``ok`` with a ``match``, or ``ambiguous`` with the ``candidates``.
-
-    Raises
-    ------
-    PlaceNotFoundError
-        When nothing matches; it carries up to three suggestions.
-    """
-    gaz = gazetteer or load_gazetteer()
-    parts = [p.strip() for p in normalize(query).split(",") if p.strip()]
-    if not parts:
-        raise PlaceNotFoundError(query)
-    head, hints = parts[0], parts[1:] + ([department] if department else [])
-    near = bool(_NEAR.match(head))
-    name, level = _split_level(head)
-    canonical, fixed = gaz.aliases.get(head, gaz.aliases.get(name, ("", None)))
-    if fixed is not None and (level is None or head in gaz.aliases):
-        return Resolution(query, "ok", fixed, (fixed,), near)
-    candidates = gaz.lookup(canonical or name)
-    site = _SITE.match(name)
-    if not candidates and site:
-        inner = resolve(site["place"] + "".join(f", {h}" for h in hints), gazetteer=gaz)
-        return replace(inner, query=query, near=True)
-    if level:
-        candidates = [c for c in candidates if c.level in _LEVELS[level]]
-    for hint in hints:
-        codes = _scope_codes(gaz, hint)
-        if codes is None:
-            raise PlaceNotFoundError(hint, _suggest(gaz, normalize(hint)))
-        candidates = [c for c in candidates if any(c.ubigeo.startswith(code) for code in codes)]
-    if not candidates:
-        raise PlaceNotFoundError(query, _suggest(gaz, canonical or name))
-    leaves = _leaves(candidates)
-    if len(leaves) == 1:
-        return Resolution(query, "ok", leaves[0], tuple(leaves), near)
-    ordered = tuple(sorted(leaves, key=lambda e: e.ubigeo))
-    return Resolution(query, "ambiguous", None, ordered, near)
 
 
 def _describe(entry: Entry) -> dict[str, Any]:
@@ -213,40 +57,6 @@ def _location(entry: Entry, raw: dict[str, Any]) -> Location:
     return Location(_address(entry), (entry.latitude, entry.longitude), raw)
 
 
-def enclosing_unit(candidates: Sequence[Entry], gazetteer: Gazetteer | None = None) -> Entry | None:
-    """Return the smallest province or department that holds every candidate, if there is one.
-
-    Parameters
-    ----------
-    candidates
-        The candidates of an ambiguous resolution.
-    gazetteer
-        The gazetteer to take the unit from; the packaged one by default.
-
-    Returns
-    -------
-    Entry or None
-        A province (4-digit ubigeo) or department (2 digits); None when the candidates lie in
-        different departments.
-
-    Examples
-    --------
-    >>> enclosing_unit(resolve("Chucuito").candidates).name  # the province, or the district of Puno
-    'Puno'
-    >>> enclosing_unit(resolve("Huancabamba").candidates) is None  # Piura or Pasco
-    True
-    """
-    gaz = gazetteer or load_gazetteer()
-    codes = [c.ubigeo for c in candidates]
-    for size in (4, 2):
-        shared = {code[:size] for code in codes}
-        if len(shared) == 1 and all(len(code) >= size for code in codes):
-            unit = gaz.unit(shared.pop())
-            if unit is not None:
-                return unit
-    return None
-
-
 def to_locations(
     resolution: Resolution, *, exactly_one: bool, gazetteer: Gazetteer | None = None
 ) -> Location | list[Location] | None:
@@ -267,7 +77,18 @@ def to_locations(
         See :meth:`PeruGazetteer.geocode`.
     """
     candidates = [_describe(c) for c in resolution.candidates]
-    base = {"query": resolution.query, "status": resolution.status, "candidates": candidates}
+    base = {
+        "query": resolution.query,
+        "status": resolution.status,
+        "confidence": resolution.confidence,
+        "candidates": candidates,
+    }
+    if resolution.status == "proposed" and not exactly_one:
+        total = sum(prominence(c) for c in resolution.candidates)
+        return [
+            _location(c, {**_describe(c), **base, "confidence": share(prominence(c), total)})
+            for c in resolution.candidates
+        ]
     if resolution.match is not None:
         entry = resolution.match
         location = _location(entry, {**_describe(entry), **base, "precision": resolution.precision})
@@ -284,8 +105,8 @@ class PeruGazetteer(Geocoder):
     :meth:`geocode` answers like geopy's own geocoders: a :class:`geopy.location.Location`, a
     list of them, or None when nothing is found (never an exception for an unknown name). Every
     location has a point, and its ``raw`` carries the ubigeo, the department, province and
-    district, an ACLED ``precision``, a ``status`` (``ok`` or ``ambiguous``) and the
-    ``candidates``. An ambiguous name is never silently picked (see :meth:`geocode`).
+    district, an ACLED ``precision``, a ``status`` (``ok``, ``proposed`` or ``ambiguous``), a
+    ``confidence`` and the ``candidates`` (see :meth:`geocode`).
 
     It works wherever geopy geocoders do: ``geopandas.tools.geocode(names,
     provider=PeruGazetteer)`` (found names get a point, the others an empty geometry) and
@@ -297,6 +118,9 @@ class PeruGazetteer(Geocoder):
     ----------
     gazetteer
         The gazetteer to search; the packaged one by default.
+    strict
+        Never propose the most prominent of several namesakes: such a name is ambiguous, as in
+        geopy's contract when no single answer exists (None, or the shared department).
 
     Examples
     --------
@@ -306,24 +130,28 @@ class PeruGazetteer(Geocoder):
     >>> loc = PeruGazetteer().geocode("Chucuito")  # the province or the district: both in Puno
     >>> loc.raw["status"], loc.raw["level"], loc.raw["ubigeo"], loc.raw["precision"]
     ('ambiguous', 'department', '21', 3)
-    >>> PeruGazetteer().geocode("Huancabamba") is None  # in Piura or in Pasco: no point is honest
+    >>> loc = PeruGazetteer().geocode("Lampa")  # a Puno provincial capital, or a small Ayacucho district
+    >>> loc.raw["status"], loc.raw["ubigeo"], loc.raw["confidence"] >= 0.8
+    ('proposed', '210701', True)
+    >>> [c["ubigeo"] for c in loc.raw["candidates"]]  # the proposal first, then its alternatives
+    ['210701', '050804']
+    >>> PeruGazetteer(strict=True).geocode("Lampa") is None  # Puno or Ayacucho: no point is honest
     True
-    >>> [loc.raw["ubigeo"] for loc in PeruGazetteer().geocode("Huancabamba", exactly_one=False)]
-    ['190303', '200301']
     >>> PeruGazetteer().geocode("Juliacca") is None
     True
     """
 
-    def __init__(self, *, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(self, *, gazetteer: Gazetteer | None = None, strict: bool = False) -> None:
         super().__init__(timeout=None)
         self.gazetteer = gazetteer or load_gazetteer()
+        self.strict = strict
         self._cached = functools.lru_cache(maxsize=65536)(self._geocode_uncached)
 
     def _geocode_uncached(
         self, query: str, department: str | None, exactly_one: bool
     ) -> Location | list[Location] | None:
         try:
-            resolution = resolve(query, department=department, gazetteer=self.gazetteer)
+            resolution = resolve(query, department=department, gazetteer=self.gazetteer, strict=self.strict)
         except PlaceNotFoundError:
             return None  # cached too, so repeated unknown names stay cheap
         return to_locations(resolution, exactly_one=exactly_one, gazetteer=self.gazetteer)
@@ -354,7 +182,11 @@ class PeruGazetteer(Geocoder):
         Location, list of Location or None
             With ``exactly_one=True``:
 
-            - found: the place, ``raw["status"] == "ok"``;
+            - found: the place, ``raw["status"] == "ok"``, ``raw["confidence"] == 1.0``;
+            - several places, one far more prominent (provincial capital, GeoNames population)
+              and ``strict`` off: that town, ``raw["status"] == "proposed"``, its
+              ``confidence`` (share of the candidates' prominence) and the ``candidates``, the
+              proposal first;
             - ambiguous: the smallest province or department holding every candidate, with
               ``raw["status"] == "ambiguous"``, the unit's own ``ubigeo``, ``level`` and
               ``precision`` (2 or 3) and the ``candidates``; None when the candidates lie in
@@ -362,85 +194,12 @@ class PeruGazetteer(Geocoder):
             - not found: None.
 
             With ``exactly_one=False``: a list with the one place when found; one location per
-            candidate when ambiguous, each with ``raw["status"] == "ambiguous"`` and the whole
-            candidate list; None when not found.
+            candidate when proposed (the proposal first, each with its own ``confidence``) or
+            ambiguous (by ubigeo, ``confidence`` None), each with the whole candidate list;
+            None when not found.
 
             ``raw`` holds ``query``, ``name``, ``level``, ``ubigeo``, ``department``,
             ``province``, ``district``, ``latitude``, ``longitude``, ``precision``, ``note``,
-            ``status`` and ``candidates`` (each described by the same fields).
+            ``status``, ``confidence`` and ``candidates`` (each described by the first fields).
         """
         return self._cached(query, department, exactly_one)
-
-
-#: Columns printed by ``protestmap geocode``.
-GEOCODE_COLUMNS = (
-    "query",
-    "name",
-    "department",
-    "province",
-    "district",
-    "ubigeo",
-    "latitude",
-    "longitude",
-    "precision",
-    "status",
-    "candidates",
-)
-
-
-def geocode_rows(queries: list[str], *, department: str | None = None, online: Any = None) -> list[dict[str, Any]]:
-    """Geocode several place names into printable rows, one per query, never failing.
-
-    Parameters
-    ----------
-    queries
-        Place names as written.
-    department
-        Department hint applied to every query.
-    online
-        Optional :class:`protestmap.places.online.CachedNominatim` asked when the gazetteer has nothing.
-
-    Returns
-    -------
-    list of dict
-        Keys :data:`GEOCODE_COLUMNS`; ``status`` is ``ok``, ``ambiguous`` or ``not_found``.
-    """
-    gazetteer = load_gazetteer()
-    rows: list[dict[str, Any]] = []
-    for query in queries:
-        row: dict[str, Any] = dict.fromkeys(GEOCODE_COLUMNS)
-        row["query"] = query
-        try:
-            resolution = resolve(query, department=department, gazetteer=gazetteer)
-        except PlaceNotFoundError as exc:
-            point = online.lookup(query) if online is not None else None
-            if point is None:
-                row.update(status="not_found", candidates=exc.suggestions)
-            else:
-                row.update(
-                    name=f"{query} (Nominatim)",
-                    latitude=point[0],
-                    longitude=point[1],
-                    precision=2,
-                    status="ok",
-                )
-            rows.append(row)
-            continue
-        entry = resolution.match
-        if entry is not None:
-            row.update(
-                name=entry.name,
-                department=entry.department,
-                province=entry.province,
-                district=entry.district,
-                ubigeo=entry.ubigeo,
-                latitude=entry.latitude,
-                longitude=entry.longitude,
-                precision=resolution.precision,
-                status="ok",
-            )
-        else:
-            labels = [f"{c.name} ({c.level}, {c.ubigeo})" for c in resolution.candidates]
-            row.update(status="ambiguous", candidates=labels)
-        rows.append(row)
-    return rows

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from protestmap.errors import PlaceNotFoundError
 from protestmap.places.gazetteer import Entry, Gazetteer, load_gazetteer, normalize
-from protestmap.places.geocoder import resolve
+from protestmap.places.resolver import resolve
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -93,7 +93,7 @@ def _entry_for(row: pd.Series, gaz: Gazetteer) -> tuple[Entry | None, str, str]:
         return entry, "gazetteer", ""
     name, hints = _query(row)
     try:
-        resolution = resolve(", ".join([name, *hints]), gazetteer=gaz)
+        resolution = resolve(", ".join([name, *hints]), gazetteer=gaz, strict=True)
     except PlaceNotFoundError as exc:
         return None, "not_found", str(exc)
     if resolution.match is None:

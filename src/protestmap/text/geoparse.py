@@ -11,7 +11,7 @@ import re
 from typing import NamedTuple
 
 from protestmap.places.gazetteer import Entry, Gazetteer, normalize
-from protestmap.places.geocoder import resolve
+from protestmap.places.resolver import resolve
 from protestmap.text import lexicon as lex
 from protestmap.text.scan import Sentence, fold
 
@@ -64,7 +64,7 @@ def _place(name: str, key: str, level_hint: bool, hints: list[str], gaz: Gazette
         return next(e for e in gaz.lookup(key) if e.level == "department")
     for hint in [None, *hints]:
         try:
-            found = resolve(name, department=hint, gazetteer=gaz)
+            found = resolve(name, department=hint, gazetteer=gaz, strict=True)
         except Exception:
             continue
         if found.match is not None and found.match.level != "country":
