@@ -11,6 +11,9 @@ Maps
     ``DEATH_COLOURS`` is the sequential ramp of the deaths choropleth (ColorBrewer Reds, 6
     classes), ``NO_DEATHS_COLOUR`` its zero class; ``AGGREGATE_ABOVE`` is the number of placed
     incidents above which the timeline draws one marker per unit, layer and day.
+Export
+    ``CHROMIUM`` is Debian's Chromium, which takes PNG and PDF snapshots of a page (a browser is
+    never downloaded); ``CHROMIUM_FLAGS`` the headless, offline flags it is started with.
 Environment and files
     ``DATA_ENV`` and ``BOUNDARIES_ENV`` name the environment variables that point at a dataset
     and at boundary files; ``CACHE_NAME`` is the application name of the user cache directory.
@@ -29,6 +32,8 @@ __all__ = [
     "BOUNDARIES_ENV",
     "BOUNDARY_BBOX",
     "CACHE_NAME",
+    "CHROMIUM",
+    "CHROMIUM_FLAGS",
     "DATA_ENV",
     "DEATH_COLOURS",
     "MAX_COUNT",
@@ -53,6 +58,9 @@ UNIT_COLUMNS: Final = {"department": "department_code", "province": "province_co
 DEATH_COLOURS: Final = ("#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
 NO_DEATHS_COLOUR: Final = "#f7f7f7"
 AGGREGATE_ABOVE: Final = 2000
+
+CHROMIUM: Final = "/usr/bin/chromium"
+CHROMIUM_FLAGS: Final = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking")
 
 DATA_ENV: Final = "PROTESTMAP_DATA"
 BOUNDARIES_ENV: Final = "PROTESTMAP_BOUNDARIES"
