@@ -118,7 +118,7 @@ def new_map(*, self_contained: bool, boundaries: Boundaries | None) -> folium.Ma
     if boundaries is not None:
         outlines = boundaries.departments[["ubigeo", "geometry"]]
         GeoJsonLayer(
-            json.loads(outlines.to_json()),
+            outlines.to_geo_dict(),
             name="Department boundaries",
             style={"color": "#444", "weight": 1, "fill": False, "interactive": False},
             control=False,

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from protestmap.errors import PlaceNotFoundError
 from protestmap.places.gazetteer import Entry, Gazetteer, load_gazetteer, normalize
-from protestmap.places.geocoder import resolve
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -91,6 +90,8 @@ def _entry_for(row: pd.Series, gaz: Gazetteer) -> tuple[Entry | None, str, str]:
                 reason = f"{column} is {given!r} but ubigeo {entry.ubigeo} is in {expected!r}"
                 return None, "inconsistent", reason
         return entry, "gazetteer", ""
+    from protestmap.places.geocoder import resolve  # geopy's machinery, only for rows without a code
+
     name, hints = _query(row)
     try:
         resolution = resolve(", ".join([name, *hints]), gazetteer=gaz)
