@@ -1,16 +1,28 @@
 """Rendering benchmarks (run on demand; figures go in the issue's closing note).
 
-1. ``render --date`` on the bundled data: wall time and HTML bytes.
-2. A synthetic 100,000-incident table -> timeline HTML (aggregated per unit and day): bytes and
-   load time in headless Chromium; and its size against folium's TimestampedGeoJson holding every
-   incident as a marker.
+1. ``render --date 2023-01-09`` on the bundled data (``pipeline.write_day_map``: load, geocode,
+   join, render, write) against a minimal folium script drawing the same departments choropleth
+   and markers (with popups and tooltips) from the same CSV and boundary files. Each runs in a
+   fresh interpreter (imports included), three times each in the same run; CPU time of each
+   process (wall time too, but on a shared machine it mostly measures the neighbours); the ratio
+   of the medians is printed with min/median/max (target: at most 1.3x).
+2. Jinja template compilations per day-map render: protestmap's page (folium's elements
+   rendered once, through their class templates) against branca's default rendering of the
+   same map, which compiles every element's output again.
+3. With ``--timeline``: a synthetic 100,000-incident table -> timeline HTML (aggregated per unit
+   and day): bytes and load time in headless Chromium; and its size against folium's
+   TimestampedGeoJson holding every incident as a marker.
 
-Run: PROTESTMAP_BOUNDARIES=../shared/boundaries python benchmarks/bench_render.py
+Run: PROTESTMAP_BOUNDARIES=../shared/boundaries python benchmarks/bench_render.py [--timeline]
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -73,20 +85,8 @@ def load_seconds(path: Path) -> float:
     return elapsed
 
 
-def main() -> None:
+def timeline_benchmark(prepared, out: Path) -> None:
     from folium.plugins import TimestampedGeoJson
-
-    out = Path(tempfile.mkdtemp())
-    t0 = time.perf_counter()
-    prepared = prepare_incidents()
-    fmap = render_date_map(prepared, dt.date(2023, 1, 9))
-    day_html = page_html(fmap, self_contained=False)
-    write_atomic(day_html, out / "day.html")
-    print(
-        f"render --date 2023-01-09 (bundled data, load + geocode + join + render): {time.perf_counter() - t0:.2f} s, {len(day_html.encode()):,} bytes"
-    )
-    self_html = page_html(render_date_map(prepared, dt.date(2023, 1, 9), self_contained=True), self_contained=True)
-    print(f"  --self-contained: {len(self_html.encode()):,} bytes")
 
     rng = np.random.default_rng(1)
     big = synthetic(prepared, 100_000, rng)
@@ -116,6 +116,144 @@ def main() -> None:
     print(
         f"folium TimestampedGeoJson with every incident as a marker: {naive_size:,} bytes; ratio {naive_size / size:.1f}x"
     )
+
+
+DAY = "2023-01-09"
+PROTESTMAP_SCRIPT = """
+import time
+t0 = time.perf_counter()
+import datetime as dt
+from pathlib import Path
+from protestmap.pipeline import write_day_map
+write_day_map(dt.date.fromisoformat({day!r}), out=Path({out!r}))
+print(time.process_time(), time.perf_counter() - t0)
+"""
+# What a folium user writes by hand for the same drawing: the departments choropleth of deaths to
+# date and one circle per incident of the day's view (events to date, spans in force), placed at
+# its unit's representative point, with a popup (place, date, type, notes, sources) and a tooltip.
+BASELINE_SCRIPT = """
+import time
+t0 = time.perf_counter()
+import html
+import folium
+import geopandas as gpd
+import pandas as pd
+day = pd.Timestamp({day!r})
+incidents = pd.read_csv({data!r} + "/incidents.csv", dtype={{"ubigeo": str}}, parse_dates=["event_date", "end_date"])
+sources = pd.read_csv({data!r} + "/sources.csv", dtype=str).set_index("source_id")
+departments = gpd.read_file({boundaries!r} + "/departamentos.geojson")
+provinces = gpd.read_file({boundaries!r} + "/provincias.geojson")
+spans = incidents["event_type"].isin(["blockade", "strike", "curfew", "state_of_emergency"])
+ends = incidents["end_date"].fillna(incidents["event_date"])
+shown = incidents[(incidents["event_date"] <= day) & (~spans | (ends >= day)) & (incidents["scope"] != "national")]
+points = {{}}
+for frame, width in ((departments, 2), (provinces, 4)):
+    for code, point in zip(frame["ubigeo"], frame.geometry.representative_point()):
+        points[code] = (point.y, point.x)
+deaths = incidents[incidents["event_date"] <= day].assign(dep=incidents["ubigeo"].str[:2])
+deaths = deaths.groupby("dep")["fatalities"].sum().reset_index()
+fmap = folium.Map(location=(-9.19, -75.0), zoom_start=5)
+folium.Choropleth(departments, data=deaths, columns=["dep", "fatalities"], key_on="feature.properties.ubigeo",
+                  fill_color="Reds", name="Deaths to date by department").add_to(fmap)
+groups = {{}}
+for _, row in shown.iterrows():
+    code = row["ubigeo"] if isinstance(row["ubigeo"], str) else ""
+    where = points.get(code[:4]) or points.get(code[:2])
+    if where is None:
+        continue
+    group = groups.setdefault(row["event_type"], folium.FeatureGroup(name=row["event_type"]).add_to(fmap))
+    cited = "".join(
+        "<li>" + html.escape(str(sources.loc[s, "outlet"]) + ": " + str(sources.loc[s, "title"])) + "</li>"
+        for s in str(row["source_ids"]).split(";") if s in sources.index
+    )
+    text = (f"<b>{{html.escape(str(row['location']))}}</b><br>{{row['event_date']:%Y-%m-%d}} {{row['event_type']}}"
+            f"<p>{{html.escape(str(row['notes']))}}</p><ol>{{cited}}</ol>")
+    folium.CircleMarker(where, radius=4 + 3 * (row["fatalities"] if row["fatalities"] == row["fatalities"] else 0) ** 0.5,
+                        color="#b2182b", fill=True, popup=folium.Popup(text, max_width=380),
+                        tooltip=html.escape(str(row["location"]))).add_to(group)
+folium.LayerControl(collapsed=False).add_to(fmap)
+fmap.save({out!r})
+print(time.process_time(), time.perf_counter() - t0)
+"""
+
+
+def _child(script: str) -> tuple[float, float]:
+    """Run a script in a fresh interpreter; return its CPU seconds and wall seconds (imports included).
+
+    CPU time is what the ratio uses: on a shared machine wall time mostly measures the neighbours.
+    """
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    cpu, wall = done.stdout.strip().splitlines()[-1].split()
+    return float(cpu), float(wall)
+
+
+def _spread(values: list[float]) -> str:
+    return f"min {min(values):.2f} / median {statistics.median(values):.2f} / max {max(values):.2f} s"
+
+
+def day_map_against_folium(out: Path, runs: int = 3) -> None:
+    from protestmap.dataset.load import default_data_dir
+
+    boundaries = os.environ["PROTESTMAP_BOUNDARIES"]
+    data = str(default_data_dir())
+    scripts = {
+        "protestmap render --date": PROTESTMAP_SCRIPT.format(day=DAY, out=str(out / "protestmap.html")),
+        "minimal folium script": BASELINE_SCRIPT.format(
+            day=DAY, data=data, boundaries=boundaries, out=str(out / "folium.html")
+        ),
+    }
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in scripts}
+    for _ in range(runs):  # interleaved, so both see the same machine load
+        for name, script in scripts.items():
+            times[name].append(_child(script))
+    for name, pairs in times.items():
+        size = (out / ("protestmap.html" if name.startswith("protestmap") else "folium.html")).stat().st_size
+        print(f"{name}: CPU {_spread([p[0] for p in pairs])}; wall {_spread([p[1] for p in pairs])}; {size:,} bytes")
+    ours, theirs = ([p[0] for p in times[name]] for name in scripts)
+    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+    print(
+        f"ratio protestmap / folium (CPU): {statistics.median(ours) / statistics.median(theirs):.2f}x of the medians "
+        f"(per run: min {min(ratios):.2f} / median {statistics.median(ratios):.2f} / max {max(ratios):.2f}; target <= 1.3x)"
+    )
+
+
+def template_compilations(prepared) -> None:
+    import jinja2
+
+    compiled = 0
+    original = jinja2.Environment.compile
+
+    def counting(self, source, *args, **kwargs):
+        nonlocal compiled
+        compiled += 1
+        return original(self, source, *args, **kwargs)
+
+    jinja2.Environment.compile = counting
+    try:
+        t0 = time.perf_counter()
+        page_html(render_date_map(prepared, dt.date.fromisoformat(DAY)), self_contained=False)
+        ours, ours_s = compiled, time.perf_counter() - t0
+        compiled = 0
+        t0 = time.perf_counter()
+        render_date_map(prepared, dt.date.fromisoformat(DAY)).get_root().render()
+        branca, branca_s = compiled, time.perf_counter() - t0
+    finally:
+        jinja2.Environment.compile = original
+    print(
+        f"Jinja compilations per day-map render: {ours} ({ours_s:.2f} s render) vs {branca} with branca's "
+        f"default rendering of the same map ({branca_s:.2f} s)"
+    )
+
+
+def main() -> None:
+    out = Path(tempfile.mkdtemp())
+    prepared = prepare_incidents()
+    render_date_map(prepared, dt.date.fromisoformat(DAY))  # warm: class templates compiled on import
+    template_compilations(prepared)
+    day_map_against_folium(out)
+    if "--timeline" in sys.argv:
+        timeline_benchmark(prepared, out)
 
 
 if __name__ == "__main__":

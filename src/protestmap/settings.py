@@ -17,6 +17,9 @@ Maps
     incidents above which the timeline draws one marker per unit, layer and day;
     ``NO_BOUNDARIES_NOTE`` and ``TILES_FAILED_NOTE`` are what a page says when it has no
     boundaries or its web tiles could not load (fixed words: never paths or variable names).
+Export
+    ``CHROMIUM`` is Debian's Chromium, which takes PNG and PDF snapshots of a page (a browser is
+    never downloaded); ``CHROMIUM_FLAGS`` the headless, offline flags it is started with.
 Environment and files
     ``DATA_ENV`` and ``BOUNDARIES_ENV`` name the environment variables that point at a dataset
     and at boundary files; ``CACHE_NAME`` is the application name of the user cache directory.
@@ -36,6 +39,8 @@ __all__ = [
     "BOUNDARY_BBOX",
     "CACHE_NAME",
     "CAPITAL_WEIGHT",
+    "CHROMIUM",
+    "CHROMIUM_FLAGS",
     "DATA_ENV",
     "DEATH_COLOURS",
     "MAX_COUNT",
@@ -71,6 +76,9 @@ NO_BOUNDARIES_NOTE: Final = (
 TILES_FAILED_NOTE: Final = (
     "Base map tiles could not be loaded (offline?); boundaries and incidents are shown without them."
 )
+
+CHROMIUM: Final = "/usr/bin/chromium"
+CHROMIUM_FLAGS: Final = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking")
 
 DATA_ENV: Final = "PROTESTMAP_DATA"
 BOUNDARIES_ENV: Final = "PROTESTMAP_BOUNDARIES"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -26,6 +27,8 @@ from protestmap.cli.support import (
 from protestmap.cli.text import register_text
 
 if TYPE_CHECKING:
+    from protestmap.maps.content import Window
+    from protestmap.maps.page import PageOptions
     from protestmap.pipeline import MapFile
 
 app = typer.Typer(
@@ -268,6 +271,15 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
         typer.Option("--cdn", help="Link Leaflet from jsDelivr instead of inlining it (smaller page, needs network)."),
     ] = False,
     open_page: Annotated[bool, typer.Option("--open", help="Open the page in a web browser.")] = False,
+    png: Annotated[
+        Path | None, typer.Option("--png", parser=out_file, help="Also write a PNG snapshot (headless Chromium).")
+    ] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", parser=out_file, help="Also write a one-page PDF.")] = None,
+    width: Annotated[int, typer.Option("--width", min=100, max=10_000, help="Snapshot width, CSS pixels.")] = 1200,
+    height: Annotated[int, typer.Option("--height", min=100, max=10_000, help="Snapshot height, CSS pixels.")] = 800,
+    scale: Annotated[
+        float, typer.Option("--scale", min=0.25, max=8.0, help="PNG pixels per CSS pixel (2 for print quality).")
+    ] = 1.0,
 ) -> None:
     """Write an interactive map: the state of Peru on one day, or a timeline over the period.
 
@@ -275,6 +287,10 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
     sized markers (the day's own outlined), blockades and strikes active that day, curfews and
     states of emergency in force, detentions and raids, and other protests, every popup with
     its sources. Prints the path written.
+
+    With --png and/or --pdf the page is drawn offline (as with --self-contained) by Debian's
+    headless Chromium and saved as a WIDTHxHEIGHT image or one-page PDF, with the legend and
+    without the layer list; the HTML page is then only kept when --out names it.
     """
     from protestmap.maps.content import parse_window
 
@@ -289,43 +305,77 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
         moving = parse_window(window)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--window'") from None
-    from protestmap.pipeline import write_day_map, write_timeline
-
     if timeline:
         check_window(start=start, end=end)
         _check_timeline_span(data, start, end)
-        written = write_timeline(
-            start=start,
-            end=end,
-            level=level.value,
-            window=moving,
-            data=data,
-            boundaries_dir=boundaries,
-            out=out,
-            page=PageOptions(self_contained=self_contained, cdn=cdn),
-        )
+    elif start is not None or end is not None:
+        raise typer.BadParameter("--from/--to go with --timeline", param_hint="'--from'/'--to'")
+    request = _MapRequest(date, start, end, level.value, moving, data, boundaries)
+    if png is None and pdf is None:
+        written = request.write(out, page=PageOptions(self_contained=self_contained, cdn=cdn))
+        _report_map(written)
+        shown = written.path
     else:
-        if start is not None or end is not None:
-            raise typer.BadParameter("--from/--to go with --timeline", param_hint="'--from'/'--to'")
-        assert date is not None  # without --timeline, --date was required above
-        written = write_day_map(
-            date,
-            level=level.value,
-            window=moving,
-            data=data,
-            boundaries_dir=boundaries,
-            out=out,
-            page=PageOptions(self_contained=self_contained, cdn=cdn),
-        )
-    _report_map(written)
+        import tempfile
+
+        from protestmap.maps.snapshot import Snapshot, export_snapshots
+
+        with tempfile.TemporaryDirectory(prefix="protestmap-") as folder:
+            written = request.write(out or Path(folder) / "page.html", page=PageOptions(self_contained=True))
+            _report_map(written, page=out is not None)
+            images = export_snapshots(written.path, png=png, pdf=pdf, size=Snapshot(width, height, scale))
+        for image in images:
+            typer.echo(str(image))
+        shown = images[0]
     if open_page:
         import webbrowser
 
-        webbrowser.open(written.path.resolve().as_uri())
+        webbrowser.open(shown.resolve().as_uri())
 
 
-def _report_map(written: MapFile) -> None:
-    """Tell the terminal what the page cannot: missing boundaries, rows not drawn, join mismatches."""
+@dataclass(frozen=True)
+class _MapRequest:
+    """What ``render`` was asked to draw: one day (``date``) or the timeline (``date`` is None)."""
+
+    date: dt.date | None
+    start: dt.date | None
+    end: dt.date | None
+    level: str
+    window: Window
+    data: Path | None
+    boundaries: Path | None
+
+    def write(self, out: Path | None, *, page: PageOptions) -> MapFile:
+        """Write the page (to ``out``, else the default path) and return what to report."""
+        from protestmap.pipeline import write_day_map, write_timeline
+
+        if self.date is None:
+            return write_timeline(
+                start=self.start,
+                end=self.end,
+                level=self.level,
+                window=self.window,
+                data=self.data,
+                boundaries_dir=self.boundaries,
+                out=out,
+                page=page,
+            )
+        return write_day_map(
+            self.date,
+            level=self.level,
+            window=self.window,
+            data=self.data,
+            boundaries_dir=self.boundaries,
+            out=out,
+            page=page,
+        )
+
+
+def _report_map(written: MapFile, *, page: bool = True) -> None:
+    """Tell the terminal what the page cannot: missing boundaries, rows not drawn, join mismatches.
+
+    The page's path is printed last, unless the page was only a step towards a snapshot.
+    """
     from protestmap.spatial.join import mismatch_summary
 
     if written.warning:
@@ -337,7 +387,8 @@ def _report_map(written: MapFile) -> None:
             err(f"  {event_id}: {reason}")
     if not written.mismatches.empty:
         err(f"warning: {mismatch_summary(written.mismatches)}")
-    typer.echo(str(written.path))
+    if page:
+        typer.echo(str(written.path))
 
 
 def _check_timeline_span(data: Path | None, start: dt.date | None, end: dt.date | None) -> None:

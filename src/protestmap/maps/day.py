@@ -55,11 +55,14 @@ def day_layers(joined: pd.DataFrame, day: dt.date, window: Window) -> dict[str, 
     dict
         Layer key -> incidents (national-scope rows included; they have no point).
     """
+    import pandas as pd
+
     from protestmap.spatial.aggregate import active_on, within
 
     stamp = _timestamp(day)
     start = window.start(day)
-    layers = joined.apply(lambda r: layer_of(r["event_type"], r["fatalities"]), axis=1)
+    kinds = zip(joined["event_type"], joined["fatalities"], strict=True)
+    layers = pd.Series([layer_of(kind, deaths) for kind, deaths in kinds], index=joined.index, dtype=object)
     frames: dict[str, pd.DataFrame] = {}
     for key, (_, _, kind) in LAYERS.items():
         rows = joined[layers == key]

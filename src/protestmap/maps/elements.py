@@ -33,12 +33,14 @@ __all__ = [
     "LayerRegistry",
     "LeafletAssets",
     "Legend",
+    "PageLayout",
     "RenderOnce",
     "RenderedText",
     "TileNotice",
     "TimelineController",
     "TimelineControls",
     "Title",
+    "render_once",
 ]
 
 #: Leaflet pane for areas (choropleths, regional strikes and curfews): below the markers' pane
@@ -79,7 +81,32 @@ class RenderOnce(MacroElement):
             if macro is not None:
                 getattr(figure, part).add_child(RenderedText(str(macro(self, kwargs))), name=self.get_name())
         for child in self._children.values():
-            child.render(**kwargs)
+            render_once(child).render(**kwargs)
+
+
+def render_once(element: Element) -> Element:
+    """Make any MacroElement (folium's markers, groups, controls...) place its output verbatim.
+
+    branca compiles every MacroElement's rendered output as a new Jinja template: one compilation
+    per marker, group and control on every render. Giving the element a :class:`RenderOnce`
+    variant of its own class keeps its behaviour (folium's ``render`` still runs first) while its
+    macros, compiled once with the class, are rendered once and never compiled again.
+
+    Returns
+    -------
+    Element
+        ``element`` itself.
+    """
+    if isinstance(element, MacroElement) and not isinstance(element, RenderOnce):
+        cls = type(element)
+        if cls not in _RENDER_ONCE_CLASSES:
+            _RENDER_ONCE_CLASSES[cls] = type(cls.__name__, (cls, RenderOnce), {"__doc__": cls.__doc__})
+        element.__class__ = _RENDER_ONCE_CLASSES[cls]
+    return element
+
+
+#: folium/branca class -> its RenderOnce variant, made once per class.
+_RENDER_ONCE_CLASSES: dict[type[Element], type[RenderOnce]] = {}
 
 
 class BindText(RenderOnce):
@@ -394,3 +421,30 @@ protestmapStartTimeline({{ this._parent.get_name() }}, {{ this.payload|tojson }}
         self.control = control
         source = resources.files("protestmap.maps").joinpath("assets", "timeline.js").read_text(encoding="utf-8")
         self.source = source.replace("</script", "<\\/script")
+
+
+class PageLayout(RenderOnce):
+    """Viewport, layout and print rules, and the script that docks the page's boxes into the map's corners.
+
+    The title, legend and timeline panel become Leaflet controls, so they stack in the corners
+    instead of covering each other; on small screens the layer list and legend start collapsed,
+    and the print stylesheet (used for PDF and PNG export) keeps the legend and hides the layer list.
+    """
+
+    _template = Template(
+        """{% macro header(this, kwargs) %}
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>{{ this.css }}</style>
+<script>{{ this.script }}</script>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+protestmapLayout({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PageLayout"
+        assets = resources.files("protestmap.maps").joinpath("assets")
+        self.css = assets.joinpath("page.css").read_text(encoding="utf-8").replace("</style", "<\\/style")
+        self.script = assets.joinpath("page.js").read_text(encoding="utf-8").replace("</script", "<\\/script")

@@ -18,6 +18,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+import folium
+from folium.utilities import JsCode
+
 from protestmap import settings
 from protestmap._io import write_atomic
 from protestmap.errors import RenderError
@@ -30,12 +33,14 @@ from protestmap.maps.elements import (
     LayerRegistry,
     LeafletAssets,
     Legend,
+    PageLayout,
+    RenderedText,
     TileNotice,
     Title,
+    render_once,
 )
 
 if TYPE_CHECKING:
-    import folium
     import pandas as pd
 
     from protestmap.spatial.boundaries import Boundaries
@@ -88,6 +93,27 @@ class PageOptions:
     cdn: bool = False
 
 
+#: Phones and narrow windows: the layer list and the legend start collapsed (same width as page.css).
+SMALL_SCREEN = "(max-width: 700px)"
+_ZOOM_LOCK = re.compile(r'<meta name="viewport"[^>]*>')
+
+
+class PageMap(folium.Map):
+    """folium's Map without its viewport tag, which forbids pinch-zoom (``user-scalable=no``).
+
+    :class:`~protestmap.maps.elements.PageLayout` writes the page's own viewport tag instead.
+    """
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as branca's MacroElement.render
+        """Render as folium does, then drop folium's viewport tag from the map's header."""
+        super().render(**kwargs)
+        figure = self.get_root()
+        header = figure.header._children.get(self.get_name())  # type: ignore[attr-defined]
+        if header is not None:
+            text = _ZOOM_LOCK.sub("", header.render())
+            figure.header.add_child(RenderedText(text), name=self.get_name())  # type: ignore[attr-defined]
+
+
 _LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"
 _LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css"
 _ASSETS = "js_lib_leaflet"
@@ -95,9 +121,7 @@ _ASSETS = "js_lib_leaflet"
 
 def new_map(*, self_contained: bool, boundaries: Boundaries | None, cdn: bool = False) -> folium.Map:
     """Create the base map: Leaflet (inlined unless ``cdn``), tiles (unless self-contained), department outlines."""
-    import folium
-
-    fmap = folium.Map(location=settings.PERU_CENTRE, zoom_start=5, tiles=None, control_scale=True)
+    fmap = PageMap(location=settings.PERU_CENTRE, zoom_start=5, tiles=None, control_scale=True)
     lon_min, lat_min, lon_max, lat_max = settings.PERU_BBOX
     fmap.fit_bounds([[lat_min, lon_min], [lat_max, lon_max]])
     fmap.default_js, fmap.default_css = [], []  # Leaflet only, linked or inlined by LeafletAssets
@@ -119,7 +143,7 @@ def new_map(*, self_contained: bool, boundaries: Boundaries | None, cdn: bool = 
     if boundaries is not None:
         outlines = boundaries.departments[["ubigeo", "geometry"]]
         GeoJsonLayer(
-            json.loads(outlines.to_json()),
+            outlines.to_geo_dict(),
             name="Department boundaries",
             style={"color": "#444", "weight": 1, "fill": False, "interactive": False},
             control=False,
@@ -146,8 +170,6 @@ def finish_map(
     what the terminal was told (it may name directories and environment variables); the page
     only says, in fixed words, that the choropleths are missing.
     """
-    import folium
-
     from protestmap.spatial.boundaries import ATTRIBUTION
 
     note = settings.NO_BOUNDARIES_NOTE if warning else ""
@@ -156,8 +178,10 @@ def finish_map(
     ramp = [settings.NO_DEATHS_COLOUR, *settings.DEATH_COLOURS]
     fmap.add_child(Legend(layers=layers, ramp=ramp, window=window.label()))
     fmap.add_child(Attribution(f"{ATTRIBUTION} · Incidents: protestmap, sources in each popup"))
-    control = folium.LayerControl(collapsed=False)
+    collapsed = JsCode(f"window.matchMedia({json.dumps(SMALL_SCREEN)}).matches")
+    control = folium.LayerControl(collapsed=collapsed)  # type: ignore[arg-type]  # folium renders JsCode as code
     control.add_to(fmap)
+    fmap.add_child(PageLayout())
     return control
 
 
@@ -191,6 +215,7 @@ def page_html(fmap: folium.Map, *, self_contained: bool) -> str:
         for child in fmap._children.values():
             if isinstance(child, LeafletAssets) and child.inline is None:
                 child.inline = _leaflet_files()
+    render_once(fmap)
     page = fmap.get_root().render()
     if self_contained:
         leftovers = re.findall(r'<(?:script|link)[^>]+(?:src|href)="https?://[^"]+"', page)

@@ -227,9 +227,13 @@ def render_timeline_map(
     groups = {}
     for key, (label, _, _) in LAYERS.items():
         groups[key] = folium.FeatureGroup(name=label, show=True).add_to(fmap)
-    title = html.escape(
-        f"Peru, {payload['days'][0]} to {payload['days'][-1]}: move the slider or press Play"
-        + (" (markers aggregated per unit and day)" if payload["aggregated"] else "")
+    days = html.escape(f"{payload['days'][0]} to {payload['days'][-1]}")
+    title = (
+        f'Peru, <span id="pm-range">{days}</span>'  # the page updates the range as the slider moves
+        + html.escape(
+            ": move the slider or press Play"
+            + (" (markers aggregated per unit and day)" if payload["aggregated"] else "")
+        )
     )
     rows, _, _ = period_rows(prepared.joined, start=start, end=end)
     missing = not_drawn(rows, prepared.unresolved)
