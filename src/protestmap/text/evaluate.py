@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,8 @@ class Score:
     expected: int
     fatalities_exact: int
     fatalities_compared: int
+    missed: dict[str, int] = field(default_factory=dict)
+    spurious: dict[str, int] = field(default_factory=dict)
 
     @property
     def precision(self) -> float:
@@ -99,6 +102,10 @@ class Score:
             f"recall:    {self.recall:.3f} ({self.true_positives}/{self.expected})\n"
             f"F1:        {self.f1:.3f}\n"
             f"fatalities exact: {self.fatality_accuracy:.3f} ({self.fatalities_exact}/{self.fatalities_compared})\n"
+            + "".join(
+                f"  {kind}: {self.missed.get(kind, 0)} missed, {self.spurious.get(kind, 0)} spurious\n"
+                for kind in sorted({*self.missed, *self.spurious})
+            )
         )
 
 
@@ -120,6 +127,8 @@ def _key(cand: Candidate) -> tuple[str, str]:
 def evaluate(extractions: list[Extraction], truth: list[dict[str, Any]], *, min_confidence: float = 0.5) -> Score:
     """Match predictions to truth one-to-one per article on (date ±1 day, department, type)."""
     tp = predicted = exact = compared = 0
+    missed: Counter[str] = Counter()
+    spurious: Counter[str] = Counter()
     articles = {e.source for e in extractions}
     expected = [t for t in truth if t["article"] in articles]
     for extraction in extractions:
@@ -128,29 +137,37 @@ def evaluate(extractions: list[Extraction], truth: list[dict[str, Any]], *, min_
         predicted += len(preds)
         used: set[int] = set()
         for cand in sorted(preds, key=lambda c: -c.confidence):
-            department, kind = _key(cand)
-            options = [
-                i
-                for i, t in enumerate(wanted)
-                if i not in used
-                and t["admin1"] == department
-                and t["event_type"] == kind
-                and abs((t["event_date"] - cand.event_date).days) <= 1
-            ]
-            if not options:
+            index = _match(cand, wanted, used)
+            if index is None:
+                spurious[_key(cand)[1]] += 1
                 continue
-            count = cand.counts.get("fatalities")
-            index = min(
-                options,
-                key=lambda i: (wanted[i]["fatalities"] != count, abs((wanted[i]["event_date"] - cand.event_date).days)),
-            )
             row = wanted[index]
             used.add(index)
             tp += 1
             if row["fatalities"] is not None:
                 compared += 1
-                exact += int(row["fatalities"] == count)
-    return Score(tp, predicted, len(expected), exact, compared)
+                exact += int(row["fatalities"] == cand.counts.get("fatalities"))
+        missed.update(t["event_type"] for i, t in enumerate(wanted) if i not in used)
+    return Score(tp, predicted, len(expected), exact, compared, dict(missed), dict(spurious))
+
+
+def _match(cand: Candidate, wanted: list[dict[str, Any]], used: set[int]) -> int | None:
+    """Index of the unused truth row a candidate matches (same count preferred, then nearest day)."""
+    assert cand.event_date is not None
+    day = cand.event_date
+    department, kind = _key(cand)
+    options = [
+        i
+        for i, t in enumerate(wanted)
+        if i not in used
+        and t["admin1"] == department
+        and t["event_type"] == kind
+        and abs((t["event_date"] - day).days) <= 1
+    ]
+    if not options:
+        return None
+    count = cand.counts.get("fatalities")
+    return min(options, key=lambda i: (wanted[i]["fatalities"] != count, abs((wanted[i]["event_date"] - day).days)))
 
 
 def propose_into(extractions: list[Extraction], table: Any, *, min_confidence: float = 0.5) -> list[dict[str, Any]]:
