@@ -22,6 +22,7 @@ Limits
 
 from __future__ import annotations
 
+import datetime
 from typing import Final
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "BOUNDARY_BBOX",
     "CACHE_NAME",
     "DATA_ENV",
+    "DATASET_PERIOD",
     "DEATH_COLOURS",
     "MAX_COUNT",
     "MAX_SENTENCE",
@@ -60,4 +62,6 @@ CACHE_NAME: Final = "protestmap"
 
 MAX_COUNT: Final = 1_000_000
 MAX_SENTENCE: Final = 1000
+DATASET_PERIOD: Final = (datetime.date(2022, 12, 1), datetime.date(2023, 3, 31))
+"""First and last day of the protests the dataset covers; extracted dates outside it are flagged."""
 STALE_TEMP_SECONDS: Final = 15 * 60

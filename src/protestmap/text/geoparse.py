@@ -98,11 +98,16 @@ def sentence_places(sentence: Sentence, gaz: Gazetteer, article_departments: lis
 
 
 def _only_qualifies(text: str, previous: Mention | None, mention: Mention, hints: list[str]) -> bool:
-    """Tell whether a department named right after another place ("Chucuito, Puno") only qualifies it."""
+    """Tell whether a department named right after another place ("Chucuito, Puno") only qualifies it.
+
+    Names are compared without accents ("Apurimac" is "Apurímac"), and a department never
+    qualifies another department ("Cusco, Lima" names two places).
+    """
+    departments = {normalize(h) for h in hints}
     return (
         previous is not None
         and text[previous.offset + len(previous.text) : mention.offset].strip() == ","
-        and mention.text in hints
-        and previous.text not in hints
+        and mention.key in departments
+        and previous.key not in departments
         and not mention.level_hint
     )
