@@ -23,7 +23,8 @@ __all__ = ["Clauses", "DayChoice", "choose_day"]
 _CUT = re.compile(
     r"[;:()\[\]—–]|,(?=\s)|\s-\s"
     r"|\b(?=(?:who|which|whom|whose|where|while|whereas|after|before|a day after|the day after|quien(?:es)?|"
-    r"cuyo|cuya|donde|mientras|tras|luego de|despues de|un dia despues|un dia antes|since|desde)\b)"
+    r"cuyo|cuya|donde|mientras|tras|luego de|despues de|un dia despues|un dia antes|since|desde|"
+    r"en (?:la|el|los|las) que|in which|during which)\b)"
 )
 _BACKGROUND_OPEN = re.compile(r"^\W*(?:who|which|whom|whose|quien(?:es)?|cuyo|cuya|que)\b")
 _DAY_AFTER = re.compile(r"\b(?:a day after|the day after|un dia despues de)\b")
@@ -84,15 +85,15 @@ def choose_day(clauses: Clauses, cue: int, dates: list[DateSpan], cues: list[int
     own = clauses.index(cue)
     mine = [d for d in usable if clauses.index(d.start) == own]
     if mine:
-        return DayChoice(mine[0].day, "stated")
+        return DayChoice(min(mine, key=lambda d: abs(d.start - cue)).day, "stated")
     start = clauses.starts[own]
     head = clauses.text[max(0, start - 12) : start + 20]
     others = [d for d in usable if clauses.index(d.start) < own] or usable
     if not others:
         return DayChoice(None, "")
-    if _DAY_AFTER.match(head):
+    if _DAY_AFTER.search(head):
         return DayChoice(others[-1].day - dt.timedelta(days=1), "stated")
-    if _DAY_BEFORE.match(head):
+    if _DAY_BEFORE.search(head):
         return DayChoice(others[-1].day + dt.timedelta(days=1), "stated")
     return DayChoice(others[0].day, "stated")
 

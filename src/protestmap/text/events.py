@@ -39,6 +39,10 @@ _LIST_OPENER = re.compile(
     r"ciudades|cities|towns?|such as|como)|:)\s+(?:(?:the|la|las|los|el)\s+)?$",
     re.IGNORECASE,
 )
+_BACKGROUND_NOUN = re.compile(
+    r"\b(?:during|amid|durante|en medio de|in the context of|en el marco de|en el contexto de|regarding|sobre)"
+    r"\s+(?:the|las|los|la|el|these|estas|estos)?\s*(?:\w+\s+)?$"
+)
 _PRESENT = re.compile(
     r"\b(?:sigue|siguen|continua|continuan|persiste|persisten|permanece|permanecen|se registran?|hay|mantiene\w*|"
     r"remain|remains|continue|continues|are blocking|is blocked|are blocked|se reporta\w*|se viene)\b"
@@ -72,6 +76,8 @@ class Context:
     carried_day: dt.date | None
     carried_kinds: frozenset[str] | None
     carried_place: Place | None
+    story_day: dt.date | None
+    story_place: Place | None
     published: dt.date | None
     published_how: str
     source: str
@@ -143,6 +149,8 @@ def _distinct_kinds(kinds: dict[str, int], folded: str) -> dict[str, int]:
     if "deaths" in kinds:
         kinds.pop("injured", None)
         kinds.pop("march", None)
+    if "march" in kinds and _BACKGROUND_NOUN.search(folded[max(0, kinds["march"] - 30) : kinds["march"]]):
+        kinds.pop("march")  # "crimes committed during the demonstrations": a reference, not a new event
     return kinds
 
 
@@ -155,6 +163,8 @@ def _when(
         return choice.day, 1, 0.75, "stated in the sentence"
     if context.carried_day is not None and (context.carried_kinds is None or kind in context.carried_kinds):
         return context.carried_day, 1, 0.65, "stated earlier in the paragraph"
+    if context.story_day is not None and not context.lead:
+        return context.story_day, 1, 0.55, "stated in the article's lead"
     if context.published is None:
         return None, 3, 0.5, "none"
     present = bool(_PRESENT.search(reading.folded))
@@ -181,11 +191,16 @@ def _place_lists(text: str, places: list[Place]) -> list[list[Place]]:
 
 
 def _targets(kind: str, reading: Reading, local: list[Place]) -> list[Place]:
-    """The places a kind of event is given: every place of a list for spreading kinds, else the first local one."""
+    """The places a kind of event is given: every place of a list for spreading kinds, else the first local one.
+
+    Of several lists, the one nearest the cue is taken ("mobilisations in Arequipa, Puno and San
+    Román, and a strike in San Román and Puno").
+    """
     if kind in _SPREAD:
         lists = _place_lists(reading.sentence.text, reading.places)
         if lists:
-            return max(lists, key=len)
+            cue = reading.cues[kind]
+            return min(lists, key=lambda g: min(abs(p.offset - cue) for p in g))
         if kind in {"strike", "curfew", "state_of_emergency"} and len(reading.places) > 1:
             return reading.places
     return local[:1]
@@ -217,8 +232,10 @@ def sentence_candidates(reading: Reading, context: Context) -> tuple[list[Candid
         if kind == "deaths" and not fresh:
             continue  # "deaths" as a word in background prose, with nothing counted
         targets = _targets(kind, reading, local)
-        if not targets and context.carried_place is not None and not national:
-            targets, confidence = [context.carried_place], confidence - 0.1
+        if not targets and not national:
+            fallback = context.carried_place or context.story_place
+            if fallback is not None:
+                targets, confidence = [fallback], confidence - (0.1 if context.carried_place else 0.15)
         is_national = kind == "strike" and bool(re.search(lex.NATIONAL_STRIKE, folded))
         if is_national or (not targets and national):
             targets = []

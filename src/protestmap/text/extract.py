@@ -125,6 +125,8 @@ def extract_text(
     carried_day: tuple[int, dt.date, frozenset[str] | None] | None = None
     carried_place: tuple[int, Place] | None = None
     last_paragraph = -1
+    story_day: dt.date | None = None
+    story_place: Place | None = None
     for original in sentences(clean):
         sentence = _without_dateline(original, original.paragraph != last_paragraph)
         last_paragraph = sentence.paragraph
@@ -143,6 +145,8 @@ def extract_text(
                 carried_day[1] if carried_day else None,
                 carried_day[2] if carried_day else None,
                 carried_place[1] if carried_place else None,
+                story_day,
+                story_place,
                 publication.day,
                 publication.how,
                 source,
@@ -154,8 +158,12 @@ def extract_text(
         handed_on, since = carried_dates(Clauses(folded), dates, list(cues.values()))
         if handed_on:
             carried_day = (sentence.paragraph, handed_on[-1].day, frozenset(cues) if since else None)
+            if story_day is None and sentence.paragraph <= 2 and not since:
+                story_day = handed_on[0].day  # the day the lead gives the story
         if places:
-            carried_place = (sentence.paragraph, places[0])
+            carried_place = (sentence.paragraph, places[-1])
+            if story_place is None and sentence.paragraph <= 1:
+                story_place = places[0]  # the place the headline or lead gives the story
     return Extraction(source, lang, publication.day, merge(raw), totals, publication.how)
 
 

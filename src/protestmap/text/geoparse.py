@@ -35,28 +35,71 @@ class Place(NamedTuple):
     name: str
 
 
+def _masked(text: str) -> str:
+    """The sentence with street names and institution prefixes blanked (offsets kept)."""
+    text = lex.STREET.sub(lambda m: " " * len(m.group(0)), text)
+    return lex.INSTITUTION.sub(lambda m: " " * len(m.group(0)), text)
+
+
+_ARTICLES = {"la", "el", "los", "las"}
+_SAINTS = re.compile(r"^(?:san|santa|santo|santiago) ")
+_LOCATIVE = re.compile(
+    r"\b(?:en|in|de|del|at|from|desde|hacia|to|of|distrito|provincia|district|province|ciudad|city|town|localidad|"
+    r"comunidad|community|centro poblado)\s*$"
+)
+
+
 def _mentions(sentence: Sentence, gaz: Gazetteer) -> list[Mention]:
-    """Capitalised name sequences that the gazetteer knows."""
+    """Capitalised name sequences that the gazetteer knows.
+
+    A leading article stays when it belongs to the name ("La Libertad", "El Collao"); street
+    names are skipped and institution names give the place they end in ("Red de Salud de
+    Chucuito"); a saint's name ("Santa Rosa", also a given name) is a place only after a
+    locative word ("en Santa Rosa", "distrito de Santa Rosa").
+    """
     out = []
-    folded_sentence = fold(sentence.text)
-    for match in lex.NAME.finditer(sentence.text):
-        words = [re.sub(r"['’]s$", "", w) for w in match.group(0).split()]
-        while words and words[0].lower() in lex.LEADING:
-            words = words[1:]
-        previous = folded_sentence[max(0, match.start() - 12) : match.start()].split()
-        if not words or (previous and previous[-1] in lex.SITE_WORDS):
-            continue
-        for size in range(len(words), 0, -1):
-            text = " ".join(words[:size])
-            key = normalize(text)
-            if key in lex.NOT_PLACES or len(key) < 3:
-                continue
-            if key in gaz.aliases or gaz.lookup(key):
-                around = folded_sentence[max(0, match.start() - 25) : match.start() + len(text) + 12]
-                around = around.split(" ", 1)[-1].rsplit(" ", 1)[0]  # whole words only
-                out.append(Mention(match.start(), text, key, bool(lex.LEVEL_WORDS.search(around))))
-                break
+    masked = _masked(sentence.text)
+    folded_sentence = fold(masked)
+    for match in lex.NAME.finditer(masked):
+        words = [(w.start(), re.sub(r"['’]s$", "", w.group(0))) for w in re.finditer(r"\S+", match.group(0))]
+        words = [(match.start() + at, word) for at, word in words]
+        while words:
+            found, used = _known_name(words, folded_sentence, gaz)
+            if found is not None:
+                out.append(found)
+            words = words[max(used, 1) :]
     return out
+
+
+def _known_name(words: list[tuple[int, str]], folded_sentence: str, gaz: Gazetteer) -> tuple[Mention | None, int]:
+    """The longest known place name at the start of a run of capitalised words, and how many words it used."""
+    skipped = 0
+    while words and words[0][1].lower() in lex.LEADING:
+        article = words[0][1].lower() in _ARTICLES and len(words) > 1
+        if article and _known(normalize(f"{words[0][1]} {words[1][1]}"), gaz):
+            break
+        words, skipped = words[1:], skipped + 1
+    if not words:
+        return None, skipped
+    offset = words[0][0]
+    previous = folded_sentence[max(0, offset - 12) : offset].split()
+    if previous and previous[-1] in lex.SITE_WORDS:
+        return None, skipped + len(words)
+    for size in range(len(words), 0, -1):
+        text = " ".join(w for _, w in words[:size])
+        key = normalize(text)
+        if key in lex.NOT_PLACES or len(key) < 3 or not _known(key, gaz):
+            continue
+        if _SAINTS.match(key) and not _LOCATIVE.search(folded_sentence[max(0, offset - 25) : offset]):
+            return None, skipped + size
+        around = folded_sentence[max(0, offset - 25) : offset + len(text) + 12]
+        around = around.split(" ", 1)[-1].rsplit(" ", 1)[0]  # whole words only
+        return Mention(offset, text, key, bool(lex.LEVEL_WORDS.search(around))), skipped + size
+    return None, skipped + 1
+
+
+def _known(key: str, gaz: Gazetteer) -> bool:
+    return key in gaz.aliases or bool(gaz.lookup(key))
 
 
 def _place(name: str, key: str, level_hint: bool, hints: list[str], gaz: Gazetteer) -> Entry | None:

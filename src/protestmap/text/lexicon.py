@@ -25,7 +25,7 @@ CUES = {
     "injured": _any("injured", "wounded", "heridos?", "heridas", "lesionad[oa]s?", "contusos"),
     "detention": _any(
         "arrested", "arrests?", "detained", "detentions?", "detenid[oa]s", "detenciones", "arrestad[oa]s",
-        "detainees", "detuvo", "detuvieron", "capturad[oa]s", "arrestaron",
+        "detainees", r"(?<!se )detuvo", r"(?<!se )detuvieron", "capturad[oa]s", "arrestaron",
     ),
     "raid": _any(
         "raid(?:ed|s)?", "allanamientos?", "allanaron", r"irrumpi\w*",
@@ -48,7 +48,7 @@ CUES = {
         r"movilizac\w+", r"manifestac\w+", "took to the streets", r"moviliz\w+", r"clash(?:es|ed|ing)?",
         r"enfrentamientos?", r"se enfrenta\w*", "vigilia", "vigil", "procesion", r"piquetes? de huelguistas",
         r"intent\w+ (?:tomar|ingresar|asaltar)", r"tried to (?:storm|take|overrun|enter)", "poured into",
-        r"invadid[oa]", r"ingresaron de forma violenta",
+        r"invadid[oa]", r"ingresaron de forma violenta", r"\d+ protest(?:as|s)\b",
     ),
 }  # fmt: skip
 COUNT_WORDS = {
@@ -78,7 +78,8 @@ VERB_THEN_COUNT = {
 MEASURE_OF = {"deaths": "fatalities", "injured": "injured", "detention": "arrested", "blockade": "blockade_points"}
 SINGULAR_DEATH = _any(
     r"was (?:declared )?(?:killed|dead|shot dead)", "died", "murio", "fallecio", "perdio la vida", "a minor dead",
-    "first (?:protester|death) to",
+    "first (?:protester|death) to", r"herid[oa] de muerte", r"(?:un|una) (?:\w+ )?(?:muert[oa]|fallecid[oa])",
+    r"(?:a|one) (?:\w+ )?(?:died|was killed)",
 )  # fmt: skip
 CUMULATIVE = _any(
     "death toll", "toll", "so far", "in total", "total number", "since", r"in the past \d+ days", r"past \d+ days",
@@ -97,7 +98,8 @@ NATIONAL = _any(
     r"\d+ (?:provinces|regions|departments|provincias|regiones|departamentos)", "across the country", "nationwide",
     "the whole country", "throughout the country", "in the country", "national strike", "a nivel nacional",
     "en todo el pais", "todo el territorio", "en el pais", "across peru", r"in \d+ provinces",
-    r"en \d+ regiones", r"in \d+ of the \d+ regions",
+    r"en \d+ regiones", r"in \d+ of the \d+ regions", r"(?:en|de) (?:las )?vias nacionales", r"red vial nacional",
+    r"national (?:roads|highways)",
 )  # fmt: skip
 LEMMA_CUES = {
     "deaths": {
@@ -125,18 +127,21 @@ NUMBER_NOT_COUNT = re.compile(
 )
 LEVEL_WORDS = re.compile(r"\b(?:departments?|regions?|regiones|departamentos|region)\b")
 SITE_WORDS = {
-    "plaza",
-    "avenida",
-    "av",
-    "calle",
-    "jiron",
-    "hospital",
-    "universidad",
-    "university",
-    "colegio",
-    "estadio",
-    "puente",
-}
+    "plaza", "plazas", "avenida", "avenidas", "av", "calle", "calles", "jiron", "jirones", "hospital", "universidad",
+    "university", "colegio", "estadio", "puente", "avenue", "street", "cruce", "esquina", "cuadra",
+}  # fmt: skip
+STREET = re.compile(
+    r"\b(?:avenidas?|av\.|calles?|jir[oó]n(?:es)?|plazas?|avenues?|streets?|cruce de las avenidas)\s+"
+    r"(?:[A-ZÁÉÍÓÚÑ0-9][\w'’.-]*(?:\s+(?:de(?:l)?|la|los|las|y|e|and)\s+|\s+)?)+"
+)
+"""Street and square names ("avenidas Nicolás de Piérola y Abancay"), whose words are not places (original text)."""
+INSTITUTION = re.compile(
+    r"\b(?:Red de Salud|Hospital(?: Regional)?|Universidad(?: Nacional)?(?: Mayor)?|Gobierno Regional|"
+    r"Municipalidad(?: Provincial| Distrital)?|Direcci[oó]n Regional(?: de Salud)?|Corte Superior(?: de Justicia)?|"
+    r"Prefectura|Frente de Defensa(?: de los Intereses)?|Federaci[oó]n(?: Departamental)?(?: de \w+)?)"
+    r"(?: de(?:l)?)?(?: la)?\s+"
+)
+"""Institution names ending in a place ("Red de Salud de Chucuito"): the place after them is still read."""
 NOT_PLACES = {
     "union", "libertad", "progreso", "independencia", "victoria", "esperanza", "paz", "florida", "santa", "san",
     "pueblo", "colonia", "mayo", "castillo", "boluarte", "dina", "pedro", "prensa", "andina", "capital", "alto",

@@ -163,7 +163,7 @@ def _quoted_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     cuts = [
         m.end()
         for m in _SENTENCE_END.finditer(piece)
-        if not _ABBREVIATION.search(piece[max(0, m.start() - 8) : m.start() + 1].rstrip("\"'”’)"))
+        if not _ABBREVIATION.search(piece[max(0, m.start() - 9) : m.start()].rstrip().rstrip("\"'”’)"))
     ]
     bounds = [0, *cuts, len(piece)]
     return [(start + a, start + b) for a, b in itertools.pairwise(bounds)]
