@@ -43,6 +43,18 @@ _BACKGROUND_NOUN = re.compile(
     r"\b(?:during|amid|durante|en medio de|in the context of|en el marco de|en el contexto de|regarding|sobre)"
     r"\s+(?:the|las|los|la|el|these|estas|estos)?\s*(?:\w+\s+)?$"
 )
+_MONTH_NAMES = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|"
+    r"marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)"
+)
+VAGUE_PAST = re.compile(
+    r"\b(?:dias anteriores|days earlier|days before|la semana pasada|last week|previously|anteriormente|"
+    r"in recent (?:days|weeks)|en los ultimos dias|semanas atras|weeks ago|meses atras|months ago)\b"
+    rf"|(?<!\d)\s(?:in|en|since|desde|of|de|originally)\s(?:mid-?|early |late |(?:a )?(?:mediados|finales|fines|principios) de )?"
+    rf"{_MONTH_NAMES}\b(?!\s*\d)"
+)
+"""A past the article gives no day for ("days earlier", "in mid-December"); events told with it stay undated."""
+_CLASH = re.compile(r"\b(?:clash\w*|enfrenta\w*|se enfrentan)\b")
 _PRESENT = re.compile(
     r"\b(?:sigue|siguen|continua|continuan|persiste|persisten|permanece|permanecen|se registran?|hay|mantiene\w*|"
     r"remain|remains|continue|continues|are blocking|is blocked|are blocked|se reporta\w*|se viene)\b"
@@ -82,6 +94,7 @@ class Context:
     published_how: str
     source: str
     lead: bool
+    undated: bool = False
 
 
 @functools.lru_cache(maxsize=65536)
@@ -111,6 +124,8 @@ def cue_positions(folded: str, language: str) -> dict[str, int]:
         lemma = _lemma(word, language)
         for kind, lemmas in lex.LEMMA_CUES.items():
             if kind not in found and (lemma in lemmas or word in lemmas):
+                if kind == "detention" and text[max(0, match.start() - 3) : match.start()] == "se ":
+                    continue  # "se detuvieron": they stopped
                 found[kind] = match.start()
     return found
 
@@ -135,6 +150,14 @@ def count(text: str, measure: str) -> list[Count]:
                 continue
             found.append(Count(value, match.start(1), clauses.cumulative(match.start(1))))
     return found
+
+
+def _running(counts: list[Count], folded: str, clauses: Clauses, dates: list[DateSpan]) -> list[Count]:
+    """Mark as running totals the counts of a sentence that states a total, unless their clause has a date."""
+    if not re.search(lex.CUMULATIVE, folded):
+        return counts
+    dated = {clauses.index(d.start) for d in dates}
+    return [c if c.cumulative or clauses.index(c.position) in dated else c._replace(cumulative=True) for c in counts]
 
 
 def _distinct_kinds(kinds: dict[str, int], folded: str) -> dict[str, int]:
@@ -163,6 +186,8 @@ def _when(
         return choice.day, 1, 0.75, "stated in the sentence"
     if context.carried_day is not None and (context.carried_kinds is None or kind in context.carried_kinds):
         return context.carried_day, 1, 0.65, "stated earlier in the paragraph"
+    if VAGUE_PAST.search(clauses.clause(cue)) or context.undated:
+        return None, 3, 0.5, "none (a vague past or a quotation: no day can be given)"
     if context.story_day is not None and not context.lead:
         return context.story_day, 1, 0.55, "stated in the article's lead"
     if context.published is None:
@@ -219,6 +244,8 @@ def sentence_candidates(reading: Reading, context: Context) -> tuple[list[Candid
             continue
         measure = lex.MEASURE_OF.get(kind)
         counts = count(reading.digits, measure) if measure else []
+        if counts and reading.digits == folded:
+            counts = _running(counts, folded, clauses, reading.dates)
         fresh = [c for c in counts if not c.cumulative]
         if kind == "deaths" and not fresh and not counts and re.search(lex.SINGULAR_DEATH, folded):
             fresh = [Count(1, 0, False)]
@@ -233,7 +260,7 @@ def sentence_candidates(reading: Reading, context: Context) -> tuple[list[Candid
             continue  # "deaths" as a word in background prose, with nothing counted
         targets = _targets(kind, reading, local)
         if not targets and not national:
-            fallback = context.carried_place or context.story_place
+            fallback = context.carried_place or (context.story_place if not how.startswith("stated in the s") else None)
             if fallback is not None:
                 targets, confidence = [fallback], confidence - (0.1 if context.carried_place else 0.15)
         is_national = kind == "strike" and bool(re.search(lex.NATIONAL_STRIKE, folded))
@@ -265,6 +292,8 @@ def _candidate(
 ) -> Candidate:
     entry: Entry | None = target.entry if target else None
     event_type = {"deaths": "attack_on_protesters", "injured": "clash"}.get(kind, kind)
+    if kind == "march" and _CLASH.match(reading.folded, reading.cues["march"]):
+        event_type = "clash"  # a clash: injuries if the article counts any that day, else a protest (see merge)
     if kind == "deaths" and re.search(r"\b(?:accident\w*|drown\w*|ahog\w+|accidente\w*)\b", reading.folded):
         event_type = "accident"
     sentence = reading.sentence

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from protestmap import settings
 from protestmap.places.gazetteer import load_gazetteer
 from protestmap.text.clauses import Clauses, carried_dates
-from protestmap.text.events import Context, Reading, cue_positions, sentence_candidates
+from protestmap.text.events import VAGUE_PAST, Context, Reading, cue_positions, sentence_candidates
 from protestmap.text.geoparse import Place, sentence_places
 from protestmap.text.header import dateline, header_date, url_date
 from protestmap.text.merge import merge
@@ -29,6 +29,7 @@ from protestmap.text.types import Candidate, Extraction, eval_class
 __all__ = ["Candidate", "Extraction", "eval_class", "extract_text", "outside_period"]
 
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")
+_OPENING_QUOTES = {"“", '"', "«", "‘"}
 
 
 class _Publication(NamedTuple):
@@ -125,10 +126,13 @@ def extract_text(
     carried_day: tuple[int, dt.date, frozenset[str] | None] | None = None
     carried_place: tuple[int, Place] | None = None
     last_paragraph = -1
+    undated_paragraph = -1  # a quotation, or after a vague past ("in mid-December"): nothing in it is dated by default
     story_day: dt.date | None = None
     story_place: Place | None = None
     for original in sentences(clean):
         sentence = _without_dateline(original, original.paragraph != last_paragraph)
+        if original.paragraph != last_paragraph and original.text[:1] in _OPENING_QUOTES:
+            undated_paragraph = original.paragraph
         last_paragraph = sentence.paragraph
         if carried_day is not None and carried_day[0] != sentence.paragraph:
             carried_day = None
@@ -136,7 +140,15 @@ def extract_text(
             carried_place = None
         folded = fold(sentence.text)
         anchor = carried_day[1] if carried_day else None
-        dates = find_dates(sentence.text, language=lang, base=publication.day, anchor=anchor, undated_article=undated)
+        quoted = undated_paragraph == sentence.paragraph
+        dates = find_dates(
+            sentence.text,
+            language=lang,
+            base=publication.day,
+            anchor=anchor,
+            undated_article=undated,
+            relative=not quoted,
+        )
         places = sentence_places(sentence, gaz, article_departments)
         cues = cue_positions(folded, lang)
         if cues:
@@ -151,17 +163,20 @@ def extract_text(
                 publication.how,
                 source,
                 lead=sentence.paragraph <= 1,
+                undated=quoted,
             )
             found, running = sentence_candidates(reading, context)
             raw.extend(found)
             totals.extend(running)
+        if not dates and VAGUE_PAST.search(folded):
+            undated_paragraph = sentence.paragraph
         handed_on, since = carried_dates(Clauses(folded), dates, list(cues.values()))
         if handed_on:
             carried_day = (sentence.paragraph, handed_on[-1].day, frozenset(cues) if since else None)
-            if story_day is None and sentence.paragraph <= 2 and not since:
+            if story_day is None and 1 <= sentence.paragraph <= 2 and not since:
                 story_day = handed_on[0].day  # the day the lead gives the story
         if places:
-            carried_place = (sentence.paragraph, places[-1])
+            carried_place = (sentence.paragraph, places[0])
             if story_place is None and sentence.paragraph <= 1:
                 story_place = places[0]  # the place the headline or lead gives the story
     return Extraction(source, lang, publication.day, merge(raw), totals, publication.how)

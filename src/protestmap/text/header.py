@@ -132,7 +132,7 @@ def dateline(sentence: str) -> Dateline | None:
     ("(Puno) Peru, ...") also counts.
     """
     match = _DATELINE.match(sentence)
-    if not match or match.end() >= len(sentence):
+    if not match:
         return None
     city = match["city"]
     month_word = (match["m1"] or match["m2"] or "").lower()

@@ -56,6 +56,9 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
             if value is not None and (current is None or value > current):
                 kept.counts[measure] = value
         kept.confidence = max(kept.confidence, cand.confidence)
+    for cand in merged:
+        if cand.event_type == "clash" and "injured" not in cand.counts:
+            cand.event_type = "protest"  # a clash with nobody reported hurt
     return _fold_into_deaths(merged)
 
 

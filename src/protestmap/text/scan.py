@@ -258,6 +258,7 @@ def find_dates(
     base: dt.date | None,
     anchor: dt.date | None = None,
     undated_article: dt.date | None = None,
+    relative: bool = True,
 ) -> list[DateSpan]:
     """Find date expressions in a sentence and resolve them.
 
@@ -275,6 +276,9 @@ def find_dates(
     undated_article
         For an article without a publication date: its latest fully written date, from which a
         date without year ("January 28") is read forward.
+    relative
+        Whether to resolve relative expressions ("yesterday", "on Monday"); a quotation's
+        "today" is not the article's.
 
     Returns
     -------
@@ -287,7 +291,7 @@ def find_dates(
     for match in _RELATIVE.finditer(folded):
         if any(s <= match.start() < e for s, e in taken):
             continue
-        if base is None and not (match["later"] or match["despues"]):
+        if (base is None or not relative) and not (match["later"] or match["despues"]):
             continue
         if match["weekday"] and any(0 <= s - match.end() <= 3 for s, _ in taken):
             continue  # "Tuesday, January 10": the weekday only names the date that follows
