@@ -129,8 +129,9 @@ def extract_text(
     undated_paragraph = -1  # a quotation, or after a vague past ("in mid-December"): nothing in it is dated by default
     story_day: dt.date | None = None
     story_place: Place | None = None
-    for original in sentences(clean):
-        sentence = _without_dateline(original, original.paragraph != last_paragraph)
+    for original in sentences(text):
+        masked = Sentence(original.start, original.end, clean[original.start : original.end], original.paragraph)
+        sentence = _without_dateline(masked, original.paragraph != last_paragraph)
         if original.paragraph != last_paragraph and original.text[:1] in _OPENING_QUOTES:
             undated_paragraph = original.paragraph
         last_paragraph = sentence.paragraph
@@ -166,6 +167,8 @@ def extract_text(
                 undated=quoted,
             )
             found, running = sentence_candidates(reading, context)
+            for cand in [*found, *running]:
+                cand.evidence = original.text  # as written, URLs and dateline included
             raw.extend(found)
             totals.extend(running)
         if not dates and VAGUE_PAST.search(folded):

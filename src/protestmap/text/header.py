@@ -89,7 +89,9 @@ def header_date(text: str) -> dt.date | None:
         rest = _TIME.sub(" ", folded[:start] + " " + folded[end:]).strip(" ,:|*()")
         rest = _BYLINE.sub("", _LABEL.sub("", rest))
         words = [w for w in re.split(r"[\s,]+", rest) if w and w not in _FILLER]
-        if len(words) <= 4 or _LABEL.match(folded) or _BYLINE.match(folded):
+        labelled = bool(_LABEL.match(folded) or _BYLINE.match(folded))
+        sentence = line.endswith(".") and len(line.split()) > 5
+        if labelled or (len(words) <= 4 and not sentence):
             return day
     return None
 

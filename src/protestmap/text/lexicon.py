@@ -90,7 +90,7 @@ CUMULATIVE = _any(
 )  # fmt: skip
 HEDGED = _any(
     "will", "would", "could", "may", "might", "likely", "probable", "expected", r"plans? to", "planned",
-    r"(?:has|have) been announced", "announced for", r"called (?:a|for)", "calls? for", "threat\w*", "prevista",
+    r"(?:has|have) been announced", "announced for", r"called (?:a|for)", "calls? for", r"threat\w*", "prevista",
     "previsto", r"anunciad[oa]s?", r"han anunciado", r"convoca\w* (?:a|para)", r"amenaz\w+", "podria", "podrian",
     r"se alista", "a partir de manana", "if", "si se",
 )  # fmt: skip
