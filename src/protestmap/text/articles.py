@@ -61,9 +61,9 @@ def read_article(path: str | Path) -> Article:
 
     UTF-8 (with or without a byte-order mark) and UTF-16 or UTF-32 with a byte-order mark are read
     as such. A saved web page (``.html``, or text that starts as one) gives the text of its article
-    body and the publish date of its meta tags. Text that is not UTF-8 is read, with :attr:`Article.fallback` saying so, as UTF-16
-    when every other byte is NUL (UTF-16 without a byte-order mark) and otherwise as Windows-1252
-    (Latin-1). Binary data is refused.
+    body and the publish date of its meta tags. Text that is not UTF-8 is read, with
+    :attr:`Article.fallback` saying so, as UTF-16 when every other byte is NUL (UTF-16 without a
+    byte-order mark) and otherwise as Windows-1252 (Latin-1). Binary data is refused.
 
     Parameters
     ----------

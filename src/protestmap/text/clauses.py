@@ -44,7 +44,7 @@ class Clauses:
         self.ends = [*starts[1:], len(folded)]
 
     def index(self, position: int) -> int:
-        """Number of the clause that holds a character position."""
+        """Return the number of the clause that holds a character position."""
         return max(0, bisect.bisect_right(self.starts, position) - 1)
 
     def clause(self, position: int) -> str:
@@ -99,14 +99,15 @@ def choose_day(clauses: Clauses, cue: int, dates: list[DateSpan], cues: list[int
 
 
 def carried_dates(clauses: Clauses, dates: list[DateSpan], cues: list[int]) -> tuple[list[DateSpan], bool]:
-    """The dates a sentence may hand on to the next ones (not background), and whether they are "since" dates.
+    """Return the dates a sentence may hand on (not background), and whether they are "since" dates.
 
     A "since" date ("the strike has gone on since 4 January") only dates later sentences about
     the same kind of event; the caller keeps that restriction.
     """
     usable = [d for d in dates if not clauses.background(d.start, cues)]
     since = bool(usable) and all(
-        re.match(r"\W*(?:since|desde)\b", clauses.clause(d.start)) or re.search(r"\b(?:since|desde)\W*$", clauses.text[: d.start])
+        re.match(r"\W*(?:since|desde)\b", clauses.clause(d.start))
+        or re.search(r"\b(?:since|desde)\W*$", clauses.text[: d.start])
         for d in usable
     )
     return usable, since

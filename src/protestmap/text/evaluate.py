@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from protestmap.dataset.schema import INCIDENT_COLUMNS
 from protestmap import settings
+from protestmap.dataset.schema import INCIDENT_COLUMNS
 from protestmap.text.extract import Candidate, Extraction, eval_class, outside_period
 
 __all__ = ["Score", "candidate_rows", "evaluate", "load_truth", "propose_into"]

@@ -50,11 +50,11 @@ _MONTH_NAMES = (
 VAGUE_PAST = re.compile(
     r"\b(?:dias anteriores|days earlier|days before|la semana pasada|last week|previously|anteriormente|"
     r"in recent (?:days|weeks)|en los ultimos dias|semanas atras|weeks ago|meses atras|months ago)\b"
-    rf"|(?<!\d)\s(?:in|en|since|desde|of|de|originally)\s(?:mid-?|early |late |(?:a )?(?:mediados|finales|fines|principios) de )?"
-    rf"{_MONTH_NAMES}\b(?!\s*\d)"
+    r"|(?<!\d)\s(?:in|en|since|desde|of|de|originally)\s"
+    rf"(?:mid-?|early |late |(?:a )?(?:mediados|finales|fines|principios) de )?{_MONTH_NAMES}\b(?!\s*\d)"
 )
 """A past the article gives no day for ("days earlier", "in mid-December"); events told with it stay undated."""
-_CLASH = re.compile(r"\b(?:clash\w*|enfrenta\w*|se enfrentan)\b")
+_CLASH = re.compile(r"\b(?:clash\w*|enfrenta\w*|se enfrentan|incendi\w+|set (?:on )?fire|torched|prendieron fuego)\b")
 _PRESENT = re.compile(
     r"\b(?:sigue|siguen|continua|continuan|persiste|persisten|permanece|permanecen|se registran?|hay|mantiene\w*|"
     r"remain|remains|continue|continues|are blocking|is blocked|are blocked|se reporta\w*|se viene)\b"
@@ -149,6 +149,8 @@ def count(text: str, measure: str) -> list[Count]:
             if 1900 <= value <= 2100 or value > 100_000:
                 continue
             found.append(Count(value, match.start(1), clauses.cumulative(match.start(1))))
+    if measure in lex.TOTAL_FIRST:
+        found += [Count(int(m[1]), m.start(1), True) for m in re.finditer(lex.TOTAL_FIRST[measure], text)]
     return found
 
 
@@ -163,12 +165,12 @@ def _running(counts: list[Count], folded: str, clauses: Clauses, dates: list[Dat
 def _distinct_kinds(kinds: dict[str, int], folded: str) -> dict[str, int]:
     """Drop the cues that another cue of the sentence explains (injuries told with deaths, ...)."""
     kinds = dict(kinds)
-    if "detention" in kinds and re.search(lex.NOT_AN_ARREST, folded):
-        if not re.search(r"\b(?:arrested|detained|detenid[oa]s?|detuvo|detuvieron)\b", folded):
-            kinds.pop("detention")
-    if "deaths" in kinds and "blockade" in kinds:
-        if re.search(r"\b(?:related to|due to|linked to|caused by|vinculad\w+ a|por el)\b[^.]{0,30}bloc?k|bloqueo", folded):
-            kinds.pop("blockade")
+    arrest_named = re.search(r"\b(?:arrested|detained|detenid[oa]s?|detuvo|detuvieron)\b", folded)
+    if "detention" in kinds and re.search(lex.NOT_AN_ARREST, folded) and not arrest_named:
+        kinds.pop("detention")
+    blamed = r"\b(?:related to|due to|linked to|caused by|vinculad\w+ a|por el)\b[^.]{0,30}bloc?k|bloqueo"
+    if "deaths" in kinds and "blockade" in kinds and re.search(blamed, folded):
+        kinds.pop("blockade")
     if "deaths" in kinds:
         kinds.pop("injured", None)
         kinds.pop("march", None)
@@ -177,24 +179,31 @@ def _distinct_kinds(kinds: dict[str, int], folded: str) -> dict[str, int]:
     return kinds
 
 
-def _when(
-    kind: str, reading: Reading, context: Context, clauses: Clauses, cue: int
-) -> tuple[dt.date | None, int, float, str]:
-    """``(day, time precision, confidence, how the day was found)`` for the ``kind`` cue at ``cue``."""
+class When(NamedTuple):
+    """The day given to an event, its time precision, the confidence it brings, and how it was found."""
+
+    day: dt.date | None
+    precision: int
+    confidence: float
+    how: str
+
+
+def _when(kind: str, reading: Reading, context: Context, clauses: Clauses, cue: int) -> When:
+    """Date the ``kind`` cue at ``cue``: its clause, the paragraph, the lead, else publication."""
     choice = choose_day(clauses, cue, reading.dates, list(reading.cues.values()))
     if choice.day is not None:
-        return choice.day, 1, 0.75, "stated in the sentence"
+        return When(choice.day, 1, 0.75, "stated in the sentence")
     if context.carried_day is not None and (context.carried_kinds is None or kind in context.carried_kinds):
-        return context.carried_day, 1, 0.65, "stated earlier in the paragraph"
+        return When(context.carried_day, 1, 0.65, "stated earlier in the paragraph")
     if VAGUE_PAST.search(clauses.clause(cue)) or context.undated:
-        return None, 3, 0.5, "none (a vague past or a quotation: no day can be given)"
+        return When(None, 3, 0.5, "none (a vague past or a quotation: no day can be given)")
     if context.story_day is not None and not context.lead:
-        return context.story_day, 1, 0.55, "stated in the article's lead"
+        return When(context.story_day, 1, 0.55, "stated in the article's lead")
     if context.published is None:
-        return None, 3, 0.5, "none"
+        return When(None, 3, 0.5, "none")
     present = bool(_PRESENT.search(reading.folded))
     confidence = 0.6 if context.lead or present else 0.45
-    return context.published, 2, confidence, f"publication date ({context.published_how})"
+    return When(context.published, 2, confidence, f"publication date ({context.published_how})")
 
 
 def _place_lists(text: str, places: list[Place]) -> list[list[Place]]:
@@ -211,12 +220,13 @@ def _place_lists(text: str, places: list[Place]) -> list[list[Place]]:
     return [
         g
         for g in groups
-        if len({p.entry.department for p in g}) > 1 and _LIST_OPENER.search(text[max(0, g[0].offset - 40) : g[0].offset])
+        if len({p.entry.department for p in g}) > 1
+        and _LIST_OPENER.search(text[max(0, g[0].offset - 40) : g[0].offset])
     ]
 
 
 def _targets(kind: str, reading: Reading, local: list[Place]) -> list[Place]:
-    """The places a kind of event is given: every place of a list for spreading kinds, else the first local one.
+    """Give a kind of event its places: every place of a list for spreading kinds, else the first local one.
 
     Of several lists, the one nearest the cue is taken ("mobilisations in Arequipa, Puno and San
     Román, and a strike in San Román and Puno").
@@ -233,49 +243,52 @@ def _targets(kind: str, reading: Reading, local: list[Place]) -> list[Place]:
 
 def sentence_candidates(reading: Reading, context: Context) -> tuple[list[Candidate], list[Candidate]]:
     """Turn one sentence's cues into candidates and running totals, each with its count, date and place."""
-    folded, sentence = reading.folded, reading.sentence
-    clauses = Clauses(folded)
-    national = bool(re.search(lex.NATIONAL, folded))
-    local = [p for p in reading.places if p.entry.level != "department"] or reading.places
+    clauses = Clauses(reading.folded)
     out: list[Candidate] = []
     totals: list[Candidate] = []
-    for kind, cue in _distinct_kinds(reading.cues, folded).items():
+    for kind, cue in _distinct_kinds(reading.cues, reading.folded).items():
         if clauses.hedged(cue):
             continue
         measure = lex.MEASURE_OF.get(kind)
         counts = count(reading.digits, measure) if measure else []
-        if counts and reading.digits == folded:
-            counts = _running(counts, folded, clauses, reading.dates)
+        if counts and reading.digits == reading.folded:
+            counts = _running(counts, reading.folded, clauses, reading.dates)
         fresh = [c for c in counts if not c.cumulative]
-        if kind == "deaths" and not fresh and not counts and re.search(lex.SINGULAR_DEATH, folded):
+        if kind == "deaths" and not counts and re.search(lex.SINGULAR_DEATH, reading.folded):
             fresh = [Count(1, 0, False)]
-        day, precision, confidence, how = _when(kind, reading, context, clauses, cue)
+        when = _when(kind, reading, context, clauses, cue)
         if counts and not fresh:  # only a running total ("the toll rose to 48")
             best = max(counts, key=lambda c: c.value)
-            total = _candidate(kind, measure, best.value, None, day, precision, 0.5, how, reading, context)
+            total = _candidate(kind, measure, best.value, None, when._replace(confidence=0.5), reading, context)
             total.cumulative = True
             totals.append(total)
-            continue
-        if kind == "deaths" and not fresh:
-            continue  # "deaths" as a word in background prose, with nothing counted
-        targets = _targets(kind, reading, local)
-        if not targets and not national:
-            fallback = context.carried_place or (context.story_place if not how.startswith("stated in the s") else None)
-            if fallback is not None:
-                targets, confidence = [fallback], confidence - (0.1 if context.carried_place else 0.15)
-        is_national = kind == "strike" and bool(re.search(lex.NATIONAL_STRIKE, folded))
-        if is_national or (not targets and national):
-            targets = []
-        elif not targets:
-            continue
-        value = max((c.value for c in fresh), default=None)
-        if kind == "deaths" and len(fresh) > 1 and len(local) > 1:
-            for pair_value, target in _pair(fresh, local):
-                out.append(_candidate(kind, measure, pair_value, target, day, precision, confidence, how, reading, context))
-            continue
-        for target in targets or [None]:
-            out.append(_candidate(kind, measure, value, target, day, precision, confidence, how, reading, context))
+        elif kind != "deaths" or fresh:  # "deaths" as a word in background prose, with nothing counted, is no event
+            out.extend(_placed(kind, measure, fresh, when, reading, context))
     return out, totals
+
+
+def _placed(
+    kind: str, measure: str | None, fresh: list[Count], when: When, reading: Reading, context: Context
+) -> list[Candidate]:
+    """Make the candidates of one cue, one per place it is given (or one nationwide)."""
+    national = bool(re.search(lex.NATIONAL, reading.folded))
+    local = [p for p in reading.places if p.entry.level != "department"] or reading.places
+    targets = _targets(kind, reading, local)
+    if not targets and not national:
+        lead_place = context.story_place if not when.how.startswith("stated in the s") else None
+        fallback = context.carried_place or lead_place
+        if fallback is not None:
+            targets = [fallback]
+            when = when._replace(confidence=when.confidence - (0.1 if context.carried_place else 0.15))
+    if (kind == "strike" and re.search(lex.NATIONAL_STRIKE, reading.folded)) or (not targets and national):
+        targets = []
+    elif not targets:
+        return []
+    if kind == "deaths" and len(fresh) > 1 and len(local) > 1:
+        return [_candidate(kind, measure, v, target, when, reading, context) for v, target in _pair(fresh, local)]
+    value = max((c.value for c in fresh), default=None)
+    places: list[Place | None] = [*targets] or [None]
+    return [_candidate(kind, measure, value, target, when, reading, context) for target in places]
 
 
 def _candidate(
@@ -283,10 +296,7 @@ def _candidate(
     measure: str | None,
     value: int | None,
     target: Place | None,
-    day: dt.date | None,
-    precision: int,
-    confidence: float,
-    how: str,
+    when: When,
     reading: Reading,
     context: Context,
 ) -> Candidate:
@@ -299,8 +309,8 @@ def _candidate(
     sentence = reading.sentence
     return Candidate(
         event_type=event_type,
-        event_date=day,
-        time_precision=precision,
+        event_date=when.day,
+        time_precision=when.precision,
         scope="national" if entry is None else ("regional" if entry.level == "department" else "local"),
         place=entry,
         location=target.name if target else "Peru",
@@ -308,8 +318,8 @@ def _candidate(
         source=context.source,
         span=(sentence.start, sentence.end),
         evidence=sentence.text,
-        confidence=round(max(0.05, min(0.95, confidence + (0.1 if value else 0))), 2),
-        date_source=how,
+        confidence=round(max(0.05, min(0.95, when.confidence + (0.1 if value else 0))), 2),
+        date_source=when.how,
     )
 
 

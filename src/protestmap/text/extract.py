@@ -51,7 +51,7 @@ def _mask_urls(text: str) -> str:
 
 
 def _publication(text: str, raw: str, published: dt.date | None, published_how: str) -> _Publication:
-    """The publication date: the caller's (``--published`` wins), else header, URL, dateline."""
+    """Find the publication date: the caller's (``--published`` wins), else header, URL, dateline."""
     if published is not None:
         return _Publication(published, published_how)
     header = header_date(text)
@@ -65,18 +65,18 @@ def _publication(text: str, raw: str, published: dt.date | None, published_how: 
     for sentence in sentences(text[:5000])[:8]:
         line = dateline(sentence.text)
         if line is not None and line.month is not None and line.day is not None and latest is not None:
-            for year in (latest.year, latest.year - 1):
+            for year in (latest.year, latest.year + 1):  # the filing day follows the dates the story tells
                 try:
                     day = dt.date(year, line.month, line.day)
                 except ValueError:
                     continue
-                if day <= latest + dt.timedelta(days=2):
+                if day >= latest - dt.timedelta(days=2):
                     return _Publication(day, "dateline")
     return _Publication(None, "")
 
 
 def _without_dateline(sentence: Sentence, first_in_paragraph: bool) -> Sentence:
-    """The sentence with its dateline (if it opens a paragraph with one) blanked out."""
+    """Blank out the dateline that opens a paragraph's first sentence, if it has one."""
     if not first_in_paragraph:
         return sentence
     line = dateline(sentence.text)

@@ -36,7 +36,7 @@ class Place(NamedTuple):
 
 
 def _masked(text: str) -> str:
-    """The sentence with street names and institution prefixes blanked (offsets kept)."""
+    """Blank out street names and institution prefixes (offsets kept)."""
     text = lex.STREET.sub(lambda m: " " * len(m.group(0)), text)
     return lex.INSTITUTION.sub(lambda m: " " * len(m.group(0)), text)
 
@@ -72,7 +72,7 @@ def _mentions(sentence: Sentence, gaz: Gazetteer) -> list[Mention]:
 
 
 def _known_name(words: list[tuple[int, str]], folded_sentence: str, gaz: Gazetteer) -> tuple[Mention | None, int]:
-    """The longest known place name at the start of a run of capitalised words, and how many words it used."""
+    """Find the longest known place name opening a run of capitalised words, and how many words it used."""
     skipped = 0
     while words and words[0][1].lower() in lex.LEADING:
         article = words[0][1].lower() in _ARTICLES and len(words) > 1

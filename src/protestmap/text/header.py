@@ -51,7 +51,7 @@ def _make(year: str, month: str | int, day: str) -> dt.date | None:
 
 
 def _full_date(folded: str) -> tuple[dt.date, int, int] | None:
-    """The first complete date (with its year) in folded text, with its offsets."""
+    """Find the first complete date (with its year) in folded text, with its offsets."""
     hits = []
     for pattern in (_ISO, _NUMERIC, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
         match = pattern.search(folded)
@@ -66,7 +66,7 @@ def _full_date(folded: str) -> tuple[dt.date, int, int] | None:
 
 
 def header_date(text: str) -> dt.date | None:
-    """The publication date stated in an article's first lines, if one line is essentially a date.
+    """Find the publication date stated in an article's first lines, if one line is essentially a date.
 
     Parameters
     ----------
@@ -97,7 +97,7 @@ def header_date(text: str) -> dt.date | None:
 
 
 def url_date(url: str) -> dt.date | None:
-    """A date written in a URL path (``/2023/01/12/``, ``/09/01/2023/``, ``20230112``), if any."""
+    """Read a date written in a URL path (``/2023/01/12/``, ``/09/01/2023/``, ``20230112``), if any."""
     match = _URL_DATE.search(url)
     if not match:
         return None

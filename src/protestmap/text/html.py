@@ -22,7 +22,7 @@ _BLOCK = {
 }  # fmt: skip
 _DATE_META = (
     "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate", "publish-date",
-    "date", "dc.date", "dc.date.issued", "dcterms.created", "parsely-pub-date", "sailthru.date", "cxenseparse:recs:publishtime",
+    "date", "dc.date", "dc.date.issued", "dcterms.created", "parsely-pub-date", "sailthru.date",
 )  # fmt: skip
 _PERU = dt.timezone(dt.timedelta(hours=-5))
 
@@ -73,7 +73,7 @@ class _Reader(HTMLParser):
             self.skipping -= 1
         if tag in _BLOCK:
             self._add("\n\n")
-        if tag in self.inside and self.inside[tag]:
+        if self.inside.get(tag):
             self.inside[tag] -= 1
 
     def handle_data(self, data: str) -> None:
@@ -90,7 +90,7 @@ class _Reader(HTMLParser):
 
 
 def _to_date(value: str) -> dt.date | None:
-    """A date from an ISO timestamp (converted to Peru's time zone when it has one)."""
+    """Read a date from an ISO timestamp (in Peru's time zone when the stamp has one)."""
     match = re.match(r"\s*(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?)?", value)
     if not match:
         return None

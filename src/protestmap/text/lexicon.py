@@ -33,8 +33,9 @@ CUES = {
     ),
     "blockade": _any(
         "blockades?", "blocked", "blocking", "barricades", "roadblocks?", "bloqueos?", "bloquearon", "bloqueada?s?",
-        "cutting off highways", r"bloque\w+", r"transito (?:vehicular )?interrumpido", r"interrumpi\w* el (?:transito|paso)",
-        "interrupted traffic", r"vias? tomadas?", r"tomaron las (?:vias|carreteras)", r"cortes? de (?:via|ruta|carretera)s?",
+        "cutting off highways", r"bloque\w+", r"transito (?:vehicular )?interrumpido",
+        r"interrumpi\w* el (?:transito|paso)", "interrupted traffic", r"vias? tomadas?",
+        r"tomaron las (?:vias|carreteras)", r"cortes? de (?:via|ruta|carretera)s?",
         r"(?:roads?|highways?) (?:were|was|are) (?:cut|closed)", "pickets are disrupting",
     ),
     "strike": _any(
@@ -48,7 +49,8 @@ CUES = {
         r"movilizac\w+", r"manifestac\w+", "took to the streets", r"moviliz\w+", r"clash(?:es|ed|ing)?",
         r"enfrentamientos?", r"se enfrenta\w*", "vigilia", "vigil", "procesion", r"piquetes? de huelguistas",
         r"intent\w+ (?:tomar|ingresar|asaltar)", r"tried to (?:storm|take|overrun|enter)", "poured into",
-        r"invadid[oa]", r"ingresaron de forma violenta", r"\d+ protest(?:as|s)\b",
+        r"invadid[oa]", r"ingresaron de forma violenta", r"\d+ protest(?:as|s)\b", r"set (?:on )?fire", "torched",
+        r"incendi(?:aron|o|ada)", r"prendieron fuego",
     ),
 }  # fmt: skip
 COUNT_WORDS = {
@@ -69,12 +71,19 @@ COUNT_WORDS = {
 VERB_THEN_COUNT = {
     "fatalities": (
         r"(?:kills?|killed|killing|massacre of|toll[^.;]{0,60}?(?:to|at|of)|left|leaving|dejan?|dejaron|"
-        r"(?:muerte|deceso|fallecimiento) de|cifra de (?:muertos|fallecidos)[^.;]{0,30}?(?:a|en))\s+"
+        r"(?:muerte|deceso|fallecimiento) de|cifra de (?:muertos|fallecidos)[^.;]{0,30}?(?:a|en)|"
+        r"(?:perdieron la vida|murieron|fallecieron|lost their lives)(?=\s+(?:\d|(?:un|una|dos|tres|cuatro|cinco|seis|"
+        r"siete|ocho|nueve|diez|two|three|four|five|six|seven|eight|nine|ten)\b)))\s+"
     ),
     "blockade_points": r"(?:blocked highways at|blockade of roads in|highways at)\s+",
     "arrested": r"(?:arrested|detained|detuvo|detuvieron|arrestaron)\s+",
     "injured": r"(?:injuring|wounding|hiriendo a|heridos (?:paso|sube|llega) (?:de \d+ )?a|heridos (?:asciende )?a)\s+",
 }
+TOTAL_FIRST = {
+    "fatalities": r"\ba (\d+) (?:sube|asciende|llega|se eleva)n? la cifra de (?:muertos|fallecidos|victimas)",
+    "injured": r"\ba (\d+) (?:sube|asciende|llega|se eleva)n? la cifra de heridos",
+}
+"""Running totals told number first ("a diez sube la cifra de muertos"), on digitised text."""
 MEASURE_OF = {"deaths": "fatalities", "injured": "injured", "detention": "arrested", "blockade": "blockade_points"}
 SINGULAR_DEATH = _any(
     r"was (?:declared )?(?:killed|dead|shot dead)", "died", "murio", "fallecio", "perdio la vida", "a minor dead",
@@ -85,7 +94,7 @@ CUMULATIVE = _any(
     "death toll", "toll", "so far", "in total", "total number", "since", r"in the past \d+ days", r"past \d+ days",
     "as of today", "now stands", "upwards of", "over the last", "in just", "hasta el momento", "suman", "se eleva",
     "asciende", "en total", "desde", "a total of", "de un total de", "hasta la fecha", "hasta ahora", "in a month",
-    "en un mes", r"la cifra de (?:muertos|fallecidos|victimas)", "sube a", "rises to", "rose to", "ya son",
+    "en un mes", r"la cifra de (?:muertos|fallecidos|victimas|heridos)", "sube a", "rises to", "rose to", "ya son",
     r"(?:have|has) (?:claimed|left)", "during the protests", "en las protestas", r"over a month",
 )  # fmt: skip
 HEDGED = _any(

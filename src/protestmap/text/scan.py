@@ -92,8 +92,6 @@ class Sentence:
     paragraph: int
 
 
-
-
 MAX_SENTENCE = settings.MAX_SENTENCE
 """Longest sentence handed on, in characters; longer runs of text are split at clause boundaries."""
 _CUTS = ("; ", ": ", " – ", " — ", ", ", " ")  # where to split an over-long sentence, best first
@@ -315,9 +313,33 @@ def _absolute_dates(
             day = _parse(expression, language, undated_article, prefer="future")
         else:
             day = _parse(expression, language, base)
+        if day is not None and not has_year:
+            day = _weekday_year(folded[max(0, match.start() - 14) : match.start()], day)
         if day is not None:
             found.append(DateSpan(match.start(), match.end(), day))
     return found
+
+
+_WEEKDAY_NUMBER = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "lunes": 0, "martes": 1, "miercoles": 2, "jueves": 3, "viernes": 4, "sabado": 5, "domingo": 6,
+}  # fmt: skip
+_WEEKDAY_BEFORE = re.compile(rf"\b({_WEEKDAYS})\W{{0,3}}(?:the\s+)?$")
+
+
+def _weekday_year(before: str, day: dt.date) -> dt.date:
+    """Move a date to the nearest year whose calendar agrees with its written weekday ("miércoles 14 de diciembre")."""
+    named = _WEEKDAY_BEFORE.search(before)
+    if not named or day.weekday() == _WEEKDAY_NUMBER[named.group(1)]:
+        return day
+    for shift in (-1, 1, -2, 2):
+        try:
+            other = day.replace(year=day.year + shift)
+        except ValueError:
+            continue
+        if other.weekday() == _WEEKDAY_NUMBER[named.group(1)]:
+            return other
+    return day
 
 
 def _relative_day(

@@ -40,7 +40,7 @@ class Extraction:
     candidates: list[Candidate]
     running_totals: list[Candidate]
     date_source: str = ""
-    """How the publication date was obtained (``--published``, ``header``, ``url``, ``dateline``, ``meta``), or ``""``."""
+    """How the publication date was found (``--published``, ``header``, ``url``, ``dateline``...), or ``""``."""
 
 
 def eval_class(event_type: str, fatalities: int | None) -> str:
