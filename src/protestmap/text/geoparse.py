@@ -125,11 +125,16 @@ def _place(name: str, key: str, level_hint: bool, hints: list[str], gaz: Gazette
 def sentence_places(sentence: Sentence, gaz: Gazetteer, article_departments: list[str]) -> list[Place]:
     """Resolve the places a sentence names, adding their departments to ``article_departments``."""
     mentions = _mentions(sentence, gaz)
-    hints = [gaz.lookup(m.key)[0].name for m in mentions if any(e.level == "department" for e in gaz.lookup(m.key))]
+    hints = list(
+        dict.fromkeys(
+            gaz.lookup(m.key)[0].name for m in mentions if any(e.level == "department" for e in gaz.lookup(m.key))
+        )
+    )
+    departments = {normalize(h) for h in hints}
     places = []
     for index, mention in enumerate(mentions):
         previous = mentions[index - 1] if index else None
-        if _only_qualifies(sentence.text, previous, mention, hints):
+        if _only_qualifies(sentence.text, previous, mention, departments):
             continue  # "Chucuito, Puno": the department only qualifies the place before it
         entry = _place(
             mention.text, mention.key, mention.level_hint, list(dict.fromkeys(hints + article_departments[:3])), gaz
@@ -140,13 +145,12 @@ def sentence_places(sentence: Sentence, gaz: Gazetteer, article_departments: lis
     return places
 
 
-def _only_qualifies(text: str, previous: Mention | None, mention: Mention, hints: list[str]) -> bool:
+def _only_qualifies(text: str, previous: Mention | None, mention: Mention, departments: set[str]) -> bool:
     """Tell whether a department named right after another place ("Chucuito, Puno") only qualifies it.
 
     Names are compared without accents ("Apurimac" is "Apurímac"), and a department never
     qualifies another department ("Cusco, Lima" names two places).
     """
-    departments = {normalize(h) for h in hints}
     return (
         previous is not None
         and text[previous.offset + len(previous.text) : mention.offset].strip() == ","
