@@ -302,3 +302,21 @@ def test_long_text_without_full_stops_is_linear() -> None:
     extract_text(large, published=JAN_12)
     end = time.perf_counter()
     assert end - middle < 8 * max(middle - start, 0.05), (middle - start, end - middle)
+
+
+def test_development_set_is_complete_and_split() -> None:
+    import csv
+
+    root = Path(__file__).parent / "devset"
+    manifest = list(csv.DictReader((root / "manifest.csv").open(encoding="utf-8")))
+    assert len(manifest) >= 30
+    assert sum(r["language"] == "es" for r in manifest) >= 15 and sum(r["language"] == "en" for r in manifest) >= 10
+    assert {r["published"][:7] for r in manifest} >= {"2022-12", "2023-01", "2023-02", "2023-03"}
+    for row in manifest:
+        assert (root / "articles" / row["split"] / row["article"]).is_file(), row["article"]
+        assert row["url"].startswith("http")
+    assert sum(r["split"] == "test" for r in manifest) == len(manifest) // 3
+    split_of = {r["article"]: r["split"] for r in manifest}
+    for split in ("dev", "test"):
+        truth = list(csv.DictReader((root / f"truth_{split}.csv").open(encoding="utf-8")))
+        assert truth and all(split_of[t["article"]] == split for t in truth)
