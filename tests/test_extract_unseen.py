@@ -308,7 +308,7 @@ def test_development_set_is_complete_and_split() -> None:
     import csv
 
     root = Path(__file__).parent / "devset"
-    manifest = list(csv.DictReader((root / "manifest.csv").open(encoding="utf-8")))
+    manifest = list(csv.DictReader((root / "manifest.csv").read_text(encoding="utf-8").splitlines()))
     assert len(manifest) >= 30
     assert sum(r["language"] == "es" for r in manifest) >= 15 and sum(r["language"] == "en" for r in manifest) >= 10
     assert {r["published"][:7] for r in manifest} >= {"2022-12", "2023-01", "2023-02", "2023-03"}
@@ -318,5 +318,5 @@ def test_development_set_is_complete_and_split() -> None:
     assert sum(r["split"] == "test" for r in manifest) == len(manifest) // 3
     split_of = {r["article"]: r["split"] for r in manifest}
     for split in ("dev", "test"):
-        truth = list(csv.DictReader((root / f"truth_{split}.csv").open(encoding="utf-8")))
+        truth = list(csv.DictReader((root / f"truth_{split}.csv").read_text(encoding="utf-8").splitlines()))
         assert truth and all(split_of[t["article"]] == split for t in truth)
