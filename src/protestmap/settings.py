@@ -31,6 +31,7 @@ Limits
 
 from __future__ import annotations
 
+import datetime
 from typing import Final
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "CAPITAL_WEIGHT",
     "CHROMIUM",
     "CHROMIUM_FLAGS",
+    "DATASET_PERIOD",
     "DATA_ENV",
     "DEATH_COLOURS",
     "MAX_COUNT",
@@ -86,6 +88,8 @@ CACHE_NAME: Final = "protestmap"
 
 MAX_COUNT: Final = 1_000_000
 MAX_SENTENCE: Final = 1000
+DATASET_PERIOD: Final = (datetime.date(2022, 12, 1), datetime.date(2023, 3, 31))
+"""First and last day of the protests the dataset covers; extracted dates outside it are flagged."""
 STALE_TEMP_SECONDS: Final = 15 * 60
 
 #: Share of the candidates' prominence a town needs to be proposed for a shared name.

@@ -14,9 +14,12 @@ __all__ = ["extract_command", "register_text"]
 
 
 def extract_command(
-    articles: Annotated[list[Path], typer.Argument(help="Plain-text article files.")],
+    articles: Annotated[list[Path], typer.Argument(help="Article files: plain text, or saved web pages (.html).")],
     published: Annotated[
-        Day, typer.Option("--published", parser=parse_day, help="Publication date if the text does not state one.")
+        Day,
+        typer.Option(
+            "--published", parser=parse_day, help="Publication date (YYYY-MM-DD); wins over any date in the text."
+        ),
     ] = None,
     lang: Annotated[str, typer.Option("--lang", help="auto, en or es.")] = "auto",
     fmt: Annotated[Format, typer.Option("--format", "-f", help="csv or json (table also works).")] = Format.csv,
@@ -33,9 +36,12 @@ def extract_command(
 ) -> None:
     """Read news articles (English or Spanish) and print candidate incidents with their evidence.
 
-    Each candidate has the incident fields plus its source file, the character span of the
-    evidence sentence and a confidence. Dates are resolved against the article's own date (or
-    --published); running totals are not reported as new incidents.
+    Each candidate has the incident fields plus how its date was found (date_source), a note
+    when the date is missing or outside the dataset period (date_note), its source file, the
+    character span of the evidence sentence and a confidence. Dates are resolved against
+    --published when given, else the article's own date (header or byline, a date in a URL, a
+    wire dateline, or an .html page's meta tags). Running totals are listed after the
+    candidates as rows whose record is "running total", never as incidents.
     """
     from protestmap.errors import ArticleReadError
     from protestmap.text.articles import read_article
@@ -57,7 +63,14 @@ def extract_command(
             continue
         if article.fallback:
             err(f"note: {path}: {article.fallback}")
-        extractions.append(extract_text(article.text, source=path.name, published=published, language=lang))
+        given, how = (published, "--published") if published else (article.published, "page meta tag")
+        extraction = extract_text(article.text, source=path.name, published=given, language=lang, published_how=how)
+        if extraction.published is None:
+            err(
+                f"note: {path}: no publication date found (header, byline, URL, dateline or meta tag); "
+                "only sentences that state their own date are dated. Give one with --published YYYY-MM-DD."
+            )
+        extractions.append(extraction)
     if evaluate_truth is not None:
         from protestmap.text.evaluate import evaluate, load_truth
 
@@ -66,9 +79,10 @@ def extract_command(
     if into is not None:
         _propose(extractions, into, apply=apply, min_confidence=min_confidence)
         return
-    rows = [row for e in extractions for row in candidate_rows(e, min_confidence=min_confidence)]
-    typer.echo(render_rows(rows, CANDIDATE_COLUMNS, fmt, title="candidate incidents"), nl=False)
-    err(f"{len(rows)} candidate(s) from {len(extractions)} article(s)")
+    rows = [row for e in extractions for row in candidate_rows(e, min_confidence=min_confidence, running_totals=True)]
+    typer.echo(render_rows(rows, CANDIDATE_COLUMNS, fmt, title="candidate incidents and running totals"), nl=False)
+    totals = sum(row["record"] == "running total" for row in rows)
+    err(f"{len(rows) - totals} candidate(s) and {totals} running total(s) from {len(extractions)} article(s)")
 
 
 def _propose(extractions: list, into: Path, *, apply: bool, min_confidence: float) -> None:

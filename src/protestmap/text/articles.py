@@ -8,6 +8,7 @@ unreadable article is never mistaken for one that reports nothing.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,12 +33,15 @@ class Article:
     fallback
         ``None`` when the encoding was certain (UTF-8, or a byte-order mark); otherwise a sentence
         saying which guess was made, for the caller to report.
+    published
+        For a saved web page, the publish date its meta tags give (``None`` otherwise).
     """
 
     path: Path
     text: str
     encoding: str
     fallback: str | None = None
+    published: dt.date | None = None
 
 
 _BOMS = (  # UTF-32 first: the UTF-32-LE mark begins with the UTF-16-LE one
@@ -47,6 +51,7 @@ _BOMS = (  # UTF-32 first: the UTF-32-LE mark begins with the UTF-16-LE one
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+_MARKUP = re.compile(r"\A\s*(?:<!doctype html|<html[\s>])", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _MAX_CONTROL_SHARE = 0.01
 
@@ -55,9 +60,10 @@ def read_article(path: str | Path) -> Article:
     """Read an article file and decode it, saying how.
 
     UTF-8 (with or without a byte-order mark) and UTF-16 or UTF-32 with a byte-order mark are read
-    as such. Text that is not UTF-8 is read, with :attr:`Article.fallback` saying so, as UTF-16
-    when every other byte is NUL (UTF-16 without a byte-order mark) and otherwise as Windows-1252
-    (Latin-1). Binary data is refused.
+    as such. A saved web page (``.html``, or text that starts as one) gives the text of its article
+    body and the publish date of its meta tags. Text that is not UTF-8 is read, with
+    :attr:`Article.fallback` saying so, as UTF-16 when every other byte is NUL (UTF-16 without a
+    byte-order mark) and otherwise as Windows-1252 (Latin-1). Binary data is refused.
 
     Parameters
     ----------
@@ -87,7 +93,13 @@ def read_article(path: str | Path) -> Article:
     controls = len(_CONTROL.findall(text))
     if controls > _MAX_CONTROL_SHARE * len(text):
         raise ArticleReadError(path, f"binary data, not text ({controls} control characters in {len(text)})")
-    return Article(path, text.replace("\x00", " "), encoding, fallback)
+    text = text.replace("\x00", " ")
+    if path.suffix.lower() in {".html", ".htm", ".xhtml"} or _MARKUP.match(text):
+        from protestmap.text.html import page_text
+
+        page = page_text(text)
+        return Article(path, page.text, encoding, fallback, page.published)
+    return Article(path, text, encoding, fallback)
 
 
 def _decode(raw: bytes) -> tuple[str, str, str | None]:

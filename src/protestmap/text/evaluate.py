@@ -5,19 +5,24 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from protestmap import settings
 from protestmap.dataset.schema import INCIDENT_COLUMNS
-from protestmap.text.extract import Candidate, Extraction, eval_class
+from protestmap.text.extract import Candidate, Extraction, eval_class, outside_period
 
 __all__ = ["Score", "candidate_rows", "evaluate", "load_truth", "propose_into"]
 
 #: Incident fields a candidate can fill, followed by its provenance.
 _NOT_FROM_TEXT = {"event_id", "end_date", "sub_event_type", "actor1", "actor2", "source_ids", "notes"}
 CANDIDATE_COLUMNS = (
+    "record",
     *(c for c in INCIDENT_COLUMNS if c not in _NOT_FROM_TEXT),
+    "date_source",
+    "date_note",
     "source_file",
     "span_start",
     "span_end",
@@ -27,38 +32,70 @@ CANDIDATE_COLUMNS = (
 )
 
 
-def candidate_rows(extraction: Extraction, *, min_confidence: float = 0.0) -> list[dict[str, Any]]:
-    """Turn candidates into rows of the incident schema plus provenance columns."""
-    rows = []
-    for cand in extraction.candidates:
-        if cand.confidence < min_confidence:
-            continue
-        place = cand.place
-        span_start, span_end = cand.span
-        rows.append(
-            {
-                "event_date": cand.event_date.isoformat() if cand.event_date else None,
-                "time_precision": cand.time_precision,
-                "event_type": cand.event_type,
-                **{m: cand.counts.get(m) for m in ("fatalities", "injured", "arrested", "blockade_points")},
-                "scope": cand.scope,
-                "location": cand.location,
-                "admin1": place.department if place else None,
-                "admin2": (place.province or None) if place else None,
-                "admin3": (place.district or None) if place else None,
-                "ubigeo": place.ubigeo if place else None,
-                "latitude": place.latitude if place else None,
-                "longitude": place.longitude if place else None,
-                "geo_precision": place.precision if place else 3,
-                "source_file": cand.source,
-                "span_start": span_start,
-                "span_end": span_end,
-                "confidence": cand.confidence,
-                "cumulative": cand.cumulative,
-                "evidence": cand.evidence,
-            }
-        )
-    return rows
+def candidate_rows(
+    extraction: Extraction, *, min_confidence: float = 0.0, running_totals: bool = False
+) -> list[dict[str, Any]]:
+    """Turn candidates into rows of the incident schema plus provenance columns.
+
+    Parameters
+    ----------
+    extraction
+        What one article gave.
+    min_confidence
+        Candidates below this confidence are left out.
+    running_totals
+        Also give the article's running totals ("the toll rose to 48"), after the candidates,
+        as rows whose ``record`` is ``running total`` (never incidents to add).
+
+    Returns
+    -------
+    list of dict
+        One row per candidate (``record`` = ``candidate``), with how its date was found
+        (``date_source``) and a ``date_note`` when the date is missing or outside the dataset's
+        period.
+    """
+    chosen = [("candidate", c) for c in extraction.candidates if c.confidence >= min_confidence]
+    if running_totals:
+        chosen += [("running total", c) for c in extraction.running_totals]
+    return [_row(record, cand) for record, cand in chosen]
+
+
+def _date_note(cand: Candidate) -> str:
+    if cand.event_date is None:
+        return "no date: give the publication date with --published YYYY-MM-DD"
+    if outside_period(cand.event_date):
+        first, last = settings.DATASET_PERIOD
+        return f"outside the dataset period ({first} to {last}): check the date"
+    return ""
+
+
+def _row(record: str, cand: Candidate) -> dict[str, Any]:
+    place = cand.place
+    span_start, span_end = cand.span
+    return {
+        "record": record,
+        "event_date": cand.event_date.isoformat() if cand.event_date else None,
+        "time_precision": cand.time_precision,
+        "event_type": cand.event_type,
+        **{m: cand.counts.get(m) for m in ("fatalities", "injured", "arrested", "blockade_points")},
+        "scope": cand.scope,
+        "location": cand.location,
+        "admin1": place.department if place else None,
+        "admin2": (place.province or None) if place else None,
+        "admin3": (place.district or None) if place else None,
+        "ubigeo": place.ubigeo if place else None,
+        "latitude": place.latitude if place else None,
+        "longitude": place.longitude if place else None,
+        "geo_precision": place.precision if place else 3,
+        "date_source": cand.date_source,
+        "date_note": _date_note(cand),
+        "source_file": cand.source,
+        "span_start": span_start,
+        "span_end": span_end,
+        "confidence": cand.confidence,
+        "cumulative": cand.cumulative,
+        "evidence": cand.evidence,
+    }
 
 
 @dataclass
@@ -70,6 +107,8 @@ class Score:
     expected: int
     fatalities_exact: int
     fatalities_compared: int
+    missed: dict[str, int] = field(default_factory=dict)
+    spurious: dict[str, int] = field(default_factory=dict)
 
     @property
     def precision(self) -> float:
@@ -99,6 +138,10 @@ class Score:
             f"recall:    {self.recall:.3f} ({self.true_positives}/{self.expected})\n"
             f"F1:        {self.f1:.3f}\n"
             f"fatalities exact: {self.fatality_accuracy:.3f} ({self.fatalities_exact}/{self.fatalities_compared})\n"
+            + "".join(
+                f"  {kind}: {self.missed.get(kind, 0)} missed, {self.spurious.get(kind, 0)} spurious\n"
+                for kind in sorted({*self.missed, *self.spurious})
+            )
         )
 
 
@@ -120,6 +163,8 @@ def _key(cand: Candidate) -> tuple[str, str]:
 def evaluate(extractions: list[Extraction], truth: list[dict[str, Any]], *, min_confidence: float = 0.5) -> Score:
     """Match predictions to truth one-to-one per article on (date ±1 day, department, type)."""
     tp = predicted = exact = compared = 0
+    missed: Counter[str] = Counter()
+    spurious: Counter[str] = Counter()
     articles = {e.source for e in extractions}
     expected = [t for t in truth if t["article"] in articles]
     for extraction in extractions:
@@ -128,29 +173,37 @@ def evaluate(extractions: list[Extraction], truth: list[dict[str, Any]], *, min_
         predicted += len(preds)
         used: set[int] = set()
         for cand in sorted(preds, key=lambda c: -c.confidence):
-            department, kind = _key(cand)
-            options = [
-                i
-                for i, t in enumerate(wanted)
-                if i not in used
-                and t["admin1"] == department
-                and t["event_type"] == kind
-                and abs((t["event_date"] - cand.event_date).days) <= 1
-            ]
-            if not options:
+            index = _match(cand, wanted, used)
+            if index is None:
+                spurious[_key(cand)[1]] += 1
                 continue
-            count = cand.counts.get("fatalities")
-            index = min(
-                options,
-                key=lambda i: (wanted[i]["fatalities"] != count, abs((wanted[i]["event_date"] - cand.event_date).days)),
-            )
             row = wanted[index]
             used.add(index)
             tp += 1
             if row["fatalities"] is not None:
                 compared += 1
-                exact += int(row["fatalities"] == count)
-    return Score(tp, predicted, len(expected), exact, compared)
+                exact += int(row["fatalities"] == cand.counts.get("fatalities"))
+        missed.update(t["event_type"] for i, t in enumerate(wanted) if i not in used)
+    return Score(tp, predicted, len(expected), exact, compared, dict(missed), dict(spurious))
+
+
+def _match(cand: Candidate, wanted: list[dict[str, Any]], used: set[int]) -> int | None:
+    """Index of the unused truth row a candidate matches (same count preferred, then nearest day)."""
+    assert cand.event_date is not None
+    day = cand.event_date
+    department, kind = _key(cand)
+    options = [
+        i
+        for i, t in enumerate(wanted)
+        if i not in used
+        and t["admin1"] == department
+        and t["event_type"] == kind
+        and abs((t["event_date"] - day).days) <= 1
+    ]
+    if not options:
+        return None
+    count = cand.counts.get("fatalities")
+    return min(options, key=lambda i: (wanted[i]["fatalities"] != count, abs((wanted[i]["event_date"] - day).days)))
 
 
 def propose_into(extractions: list[Extraction], table: Any, *, min_confidence: float = 0.5) -> list[dict[str, Any]]:

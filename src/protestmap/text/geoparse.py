@@ -35,28 +35,71 @@ class Place(NamedTuple):
     name: str
 
 
+def _masked(text: str) -> str:
+    """Blank out street names and institution prefixes (offsets kept)."""
+    text = lex.STREET.sub(lambda m: " " * len(m.group(0)), text)
+    return lex.INSTITUTION.sub(lambda m: " " * len(m.group(0)), text)
+
+
+_ARTICLES = {"la", "el", "los", "las"}
+_SAINTS = re.compile(r"^(?:san|santa|santo|santiago) ")
+_LOCATIVE = re.compile(
+    r"\b(?:en|in|de|del|at|from|desde|hacia|to|of|distrito|provincia|district|province|ciudad|city|town|localidad|"
+    r"comunidad|community|centro poblado)\s*$"
+)
+
+
 def _mentions(sentence: Sentence, gaz: Gazetteer) -> list[Mention]:
-    """Capitalised name sequences that the gazetteer knows."""
+    """Capitalised name sequences that the gazetteer knows.
+
+    A leading article stays when it belongs to the name ("La Libertad", "El Collao"); street
+    names are skipped and institution names give the place they end in ("Red de Salud de
+    Chucuito"); a saint's name ("Santa Rosa", also a given name) is a place only after a
+    locative word ("en Santa Rosa", "distrito de Santa Rosa").
+    """
     out = []
-    folded_sentence = fold(sentence.text)
-    for match in lex.NAME.finditer(sentence.text):
-        words = [re.sub(r"['’]s$", "", w) for w in match.group(0).split()]
-        while words and words[0].lower() in lex.LEADING:
-            words = words[1:]
-        previous = folded_sentence[max(0, match.start() - 12) : match.start()].split()
-        if not words or (previous and previous[-1] in lex.SITE_WORDS):
-            continue
-        for size in range(len(words), 0, -1):
-            text = " ".join(words[:size])
-            key = normalize(text)
-            if key in lex.NOT_PLACES or len(key) < 3:
-                continue
-            if key in gaz.aliases or gaz.lookup(key):
-                around = folded_sentence[max(0, match.start() - 25) : match.start() + len(text) + 12]
-                around = around.split(" ", 1)[-1].rsplit(" ", 1)[0]  # whole words only
-                out.append(Mention(match.start(), text, key, bool(lex.LEVEL_WORDS.search(around))))
-                break
+    masked = _masked(sentence.text)
+    folded_sentence = fold(masked)
+    for match in lex.NAME.finditer(masked):
+        words = [(w.start(), re.sub(r"['’]s$", "", w.group(0))) for w in re.finditer(r"\S+", match.group(0))]
+        words = [(match.start() + at, word) for at, word in words]
+        while words:
+            found, used = _known_name(words, folded_sentence, gaz)
+            if found is not None:
+                out.append(found)
+            words = words[max(used, 1) :]
     return out
+
+
+def _known_name(words: list[tuple[int, str]], folded_sentence: str, gaz: Gazetteer) -> tuple[Mention | None, int]:
+    """Find the longest known place name opening a run of capitalised words, and how many words it used."""
+    skipped = 0
+    while words and words[0][1].lower() in lex.LEADING:
+        article = words[0][1].lower() in _ARTICLES and len(words) > 1
+        if article and _known(normalize(f"{words[0][1]} {words[1][1]}"), gaz):
+            break
+        words, skipped = words[1:], skipped + 1
+    if not words:
+        return None, skipped
+    offset = words[0][0]
+    previous = folded_sentence[max(0, offset - 12) : offset].split()
+    if previous and previous[-1] in lex.SITE_WORDS:
+        return None, skipped + len(words)
+    for size in range(len(words), 0, -1):
+        text = " ".join(w for _, w in words[:size])
+        key = normalize(text)
+        if key in lex.NOT_PLACES or len(key) < 3 or not _known(key, gaz):
+            continue
+        if _SAINTS.match(key) and not _LOCATIVE.search(folded_sentence[max(0, offset - 25) : offset]):
+            return None, skipped + size
+        around = folded_sentence[max(0, offset - 25) : offset + len(text) + 12]
+        around = around.split(" ", 1)[-1].rsplit(" ", 1)[0]  # whole words only
+        return Mention(offset, text, key, bool(lex.LEVEL_WORDS.search(around))), skipped + size
+    return None, skipped + 1
+
+
+def _known(key: str, gaz: Gazetteer) -> bool:
+    return key in gaz.aliases or bool(gaz.lookup(key))
 
 
 def _place(name: str, key: str, level_hint: bool, hints: list[str], gaz: Gazetteer) -> Entry | None:
@@ -82,11 +125,16 @@ def _place(name: str, key: str, level_hint: bool, hints: list[str], gaz: Gazette
 def sentence_places(sentence: Sentence, gaz: Gazetteer, article_departments: list[str]) -> list[Place]:
     """Resolve the places a sentence names, adding their departments to ``article_departments``."""
     mentions = _mentions(sentence, gaz)
-    hints = [gaz.lookup(m.key)[0].name for m in mentions if any(e.level == "department" for e in gaz.lookup(m.key))]
+    hints = list(
+        dict.fromkeys(
+            gaz.lookup(m.key)[0].name for m in mentions if any(e.level == "department" for e in gaz.lookup(m.key))
+        )
+    )
+    departments = {normalize(h) for h in hints}
     places = []
     for index, mention in enumerate(mentions):
         previous = mentions[index - 1] if index else None
-        if _only_qualifies(sentence.text, previous, mention, hints):
+        if _only_qualifies(sentence.text, previous, mention, departments):
             continue  # "Chucuito, Puno": the department only qualifies the place before it
         entry = _place(
             mention.text, mention.key, mention.level_hint, list(dict.fromkeys(hints + article_departments[:3])), gaz
@@ -97,12 +145,16 @@ def sentence_places(sentence: Sentence, gaz: Gazetteer, article_departments: lis
     return places
 
 
-def _only_qualifies(text: str, previous: Mention | None, mention: Mention, hints: list[str]) -> bool:
-    """Tell whether a department named right after another place ("Chucuito, Puno") only qualifies it."""
+def _only_qualifies(text: str, previous: Mention | None, mention: Mention, departments: set[str]) -> bool:
+    """Tell whether a department named right after another place ("Chucuito, Puno") only qualifies it.
+
+    Names are compared without accents ("Apurimac" is "Apurímac"), and a department never
+    qualifies another department ("Cusco, Lima" names two places).
+    """
     return (
         previous is not None
         and text[previous.offset + len(previous.text) : mention.offset].strip() == ","
-        and mention.text in hints
-        and previous.text not in hints
+        and mention.key in departments
+        and previous.key not in departments
         and not mention.level_hint
     )

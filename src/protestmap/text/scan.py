@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from protestmap import settings
 
@@ -51,7 +52,6 @@ _RELATIVE = re.compile(
     r"|ahora|actualmente)\b"
     r"|\b(?P<later>\w+) days? later\b|\b(?P<despues>\w+) dias despues\b"
 )
-_SPLIT = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(¿¡]*[A-ZÁÉÍÓÚÑ0-9])|\n\s*\n|\n(?=\s*[A-ZÁÉÍÓÚÑ#*])")
 
 
 class _FoldTable(dict[int, str]):
@@ -92,12 +92,6 @@ class Sentence:
     paragraph: int
 
 
-_ABBREVIATIONS = {
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "dr", "mr", "mrs", "ms",
-    "st", "no", "gen", "sr", "sra", "av", "jr", "prof", "lic", "ing", "u.s", "e.g", "i.e", "vs",
-}  # fmt: skip
-
-
 MAX_SENTENCE = settings.MAX_SENTENCE
 """Longest sentence handed on, in characters; longer runs of text are split at clause boundaries."""
 _CUTS = ("; ", ": ", " – ", " — ", ", ", " ")  # where to split an over-long sentence, best first
@@ -107,35 +101,85 @@ _SPACE = re.compile(r"\s*")
 def sentences(text: str) -> list[Sentence]:
     """Split text into sentences and lines, keeping offsets into the original text.
 
-    A full stop after an abbreviation ("Jan. 9", "Dr. Sotomayor") does not end a sentence. No
-    sentence is longer than :data:`MAX_SENTENCE`: text without sentence ends is split at clause
-    boundaries (semicolon, colon, dash, comma, else a space), so that reading it stays linear.
+    Every line break ends a sentence (headlines, date lines and captions stand alone) and a blank
+    line ends a paragraph. Within a line, :mod:`pysbd` finds the sentence ends (it knows "Jan. 9"
+    and "Dr. Sotomayor"). No sentence is longer than :data:`MAX_SENTENCE`: text without sentence
+    ends is split at clause boundaries (semicolon, colon, dash, comma, else a space), and lines
+    too long for pysbd are split on full stops first, so that reading any text stays linear.
     """
     found: list[Sentence] = []
-    paragraph, cursor = 0, 0
-    for match in _SPLIT.finditer(text + "\n\n"):
-        chunk = text[cursor : match.start()]
-        stripped = chunk.strip()
-        if stripped:
-            offset = cursor + chunk.index(stripped)
-            previous = found[-1] if found else None
-            last_word = previous.text.rsplit(None, 1)[-1].rstrip(".").lstrip("(\"'“‘").lower() if previous else ""
-            if (
-                previous
-                and previous.paragraph == paragraph
-                and previous.text.endswith(".")
-                and last_word in _ABBREVIATIONS
-                and offset + len(stripped) - previous.start <= MAX_SENTENCE
-            ):
-                found[-1] = Sentence(
-                    previous.start, offset + len(stripped), text[previous.start : offset + len(stripped)], paragraph
-                )
-            else:
-                found.extend(_bounded(text, offset, offset + len(stripped), paragraph))
-        if "\n\n" in match.group(0):  # a blank line ends a paragraph; a single line break does not
-            paragraph += 1
-        cursor = match.end()
+    paragraph = 0
+    for match in _LINE.finditer(text):
+        if match["blank"] is not None:
+            if "\n" in match["blank"] and match["blank"].count("\n") > 1 and found:
+                paragraph += 1
+            continue
+        start, end = match.start("line"), match.end("line")
+        for piece_start, piece_end in _line_sentences(text, start, end):
+            found.extend(_bounded(text, piece_start, piece_end, paragraph))
     return found
+
+
+_LINE = re.compile(r"(?P<blank>\s+)|(?P<line>[^\n]*[^\s])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(¿¡]*[A-ZÁÉÍÓÚÑ0-9])")
+
+
+def _line_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of one line: :mod:`pysbd` for lines of ordinary length, full stops for longer ones."""
+    line = text[start:end]
+    if len(line) > 4 * MAX_SENTENCE or not any(mark in line[:-1] for mark in ".!?…"):
+        cuts = [m.end() for m in _SENTENCE_END.finditer(line)] if len(line) <= 1_000_000 else []
+        bounds = [0, *cuts, len(line)]
+        spans = [(start + a, start + b) for a, b in itertools.pairwise(bounds)]
+    else:
+        spans, cursor = [], 0
+        for piece in _segmenter(line):
+            at = line.find(piece.strip(), cursor)
+            if at < 0:
+                continue
+            cursor = at + len(piece.strip())
+            spans.extend(_quoted_sentences(text, start + at, start + cursor))
+    out = []
+    for a, b in spans:
+        stripped = text[a:b].strip()
+        if stripped:
+            offset = a + text[a:b].index(stripped)
+            out.append((offset, offset + len(stripped)))
+    return out
+
+
+_ABBREVIATION = re.compile(
+    r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|ene|abr|ago|dic|dr|mr|mrs|ms|st|no|gen|sr|sra|av|jr|"
+    r"prof|lic|ing|u\.s|e\.g|i\.e|vs|[a-z])\.$",
+    re.IGNORECASE,
+)
+
+
+def _quoted_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a pysbd segment further at sentence ends it kept together (inside long quotations)."""
+    piece = text[start:end]
+    cuts = [
+        m.end()
+        for m in _SENTENCE_END.finditer(piece)
+        if not _ABBREVIATION.search(piece[max(0, m.start() - 9) : m.start()].rstrip().rstrip("\"'”’)"))
+    ]
+    bounds = [0, *cuts, len(piece)]
+    return [(start + a, start + b) for a, b in itertools.pairwise(bounds)]
+
+
+def _segmenter(line: str) -> list[str]:
+    return _pysbd(_guess(line)).segment(line)
+
+
+def _guess(line: str) -> str:
+    return detect_language(line)
+
+
+@functools.lru_cache(maxsize=2)
+def _pysbd(language: str) -> Any:
+    import pysbd
+
+    return pysbd.Segmenter(language=language, clean=False)
 
 
 def _bounded(text: str, start: int, end: int, paragraph: int) -> list[Sentence]:
@@ -212,6 +256,7 @@ def find_dates(
     base: dt.date | None,
     anchor: dt.date | None = None,
     undated_article: dt.date | None = None,
+    relative: bool = True,
 ) -> list[DateSpan]:
     """Find date expressions in a sentence and resolve them.
 
@@ -229,6 +274,9 @@ def find_dates(
     undated_article
         For an article without a publication date: its latest fully written date, from which a
         date without year ("January 28") is read forward.
+    relative
+        Whether to resolve relative expressions ("yesterday", "on Monday"); a quotation's
+        "today" is not the article's.
 
     Returns
     -------
@@ -241,7 +289,7 @@ def find_dates(
     for match in _RELATIVE.finditer(folded):
         if any(s <= match.start() < e for s, e in taken):
             continue
-        if base is None and not (match["later"] or match["despues"]):
+        if (base is None or not relative) and not (match["later"] or match["despues"]):
             continue
         if match["weekday"] and any(0 <= s - match.end() <= 3 for s, _ in taken):
             continue  # "Tuesday, January 10": the weekday only names the date that follows
@@ -265,9 +313,33 @@ def _absolute_dates(
             day = _parse(expression, language, undated_article, prefer="future")
         else:
             day = _parse(expression, language, base)
+        if day is not None and not has_year:
+            day = _weekday_year(folded[max(0, match.start() - 14) : match.start()], day)
         if day is not None:
             found.append(DateSpan(match.start(), match.end(), day))
     return found
+
+
+_WEEKDAY_NUMBER = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "lunes": 0, "martes": 1, "miercoles": 2, "jueves": 3, "viernes": 4, "sabado": 5, "domingo": 6,
+}  # fmt: skip
+_WEEKDAY_BEFORE = re.compile(rf"\b({_WEEKDAYS})\W{{0,3}}(?:the\s+)?$")
+
+
+def _weekday_year(before: str, day: dt.date) -> dt.date:
+    """Move a date to the nearest year whose calendar agrees with its written weekday ("miércoles 14 de diciembre")."""
+    named = _WEEKDAY_BEFORE.search(before)
+    if not named or day.weekday() == _WEEKDAY_NUMBER[named.group(1)]:
+        return day
+    for shift in (-1, 1, -2, 2):
+        try:
+            other = day.replace(year=day.year + shift)
+        except ValueError:
+            continue
+        if other.weekday() == _WEEKDAY_NUMBER[named.group(1)]:
+            return other
+    return day
 
 
 def _relative_day(
@@ -294,18 +366,9 @@ def _relative_day(
     return start + dt.timedelta(days=count) if start and count is not None and count < 60 else None
 
 
-def publication_date(text: str, *, language: str) -> dt.date | None:
-    """Find the publication date in an article's header, if it states one.
+def publication_date(text: str, *, language: str = "auto") -> dt.date | None:
+    """Find the publication date in an article's header (see :func:`protestmap.text.header.header_date`)."""
+    from protestmap.text.header import header_date
 
-    Looks at the first dozen non-empty lines for a line that is essentially a date (possibly with
-    a label such as "date", "Fecha de publicación:" or "Outlet, January 13, 2023").
-    """
-    lines = [line.strip() for line in text[:3000].splitlines() if line.strip()][:12]
-    for line in lines:
-        match = _ABSOLUTE.search(fold(line))
-        if not match or not re.search(r"\d{4}", line[match.start() : match.end()]):
-            continue
-        rest = (line[: match.start()] + line[match.end() :]).strip(" ,:-|*")
-        if len(rest.split()) <= 4:
-            return _parse(line[match.start() : match.end()], language, None)
-    return None
+    del language  # header dates are read the same way in both languages
+    return header_date(text)

@@ -1,0 +1,335 @@
+"""The events of one sentence: cues, their clauses, counts, days and places.
+
+Cues are found twice: by patterns on accent-folded text (multi-word phrasings such as "toque de
+queda" or "puntos con tránsito interrumpido") and by lemma (:mod:`simplemma`), so that any form
+of a verb or noun ("fallecieron", "detuvo", "mobilized") cues its kind. Each cue is read with its
+clause: a hedged or announced clause gives nothing, counts in a running-total clause are kept
+apart, and the cue's date comes from its own clause before the rest of the sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from protestmap.places.gazetteer import Entry
+from protestmap.text import lexicon as lex
+from protestmap.text.clauses import Clauses, choose_day
+from protestmap.text.geoparse import Place
+from protestmap.text.scan import DateSpan, Sentence
+from protestmap.text.types import Candidate
+
+__all__ = ["Context", "Reading", "cue_positions", "sentence_candidates"]
+
+_SMALL = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
+    "nueve": 9, "diez": 10,
+}  # fmt: skip
+_NUMBER = r"(\d[\d,.]*|" + "|".join(_SMALL) + r")"
+_MONTH_MARCH = re.compile(r"\bmarch(?=\.?\s+\d)|(?<=\d\s)march\b|(?<=de\s)marzo\b")
+_WORD = re.compile(r"[a-z]+")
+_SPREAD = {"blockade", "march", "strike", "curfew", "state_of_emergency"}
+_LIST_GLUE = re.compile(r"^(?:\s*,\s*|\s+(?:y|e|and|,\s*and)\s+|\s*,\s*(?:y|and)\s+)$")
+_LIST_OPENER = re.compile(
+    r"(?:\b(?:in|en|at|of|de|del|across|regions?|regiones|departments?|departamentos|provinces?|provincias|"
+    r"ciudades|cities|towns?|such as|como)|:)\s+(?:(?:the|la|las|los|el)\s+)?$",
+    re.IGNORECASE,
+)
+_BACKGROUND_NOUN = re.compile(
+    r"\b(?:during|amid|durante|en medio de|in the context of|en el marco de|en el contexto de|regarding|sobre)"
+    r"\s+(?:the|las|los|la|el|these|estas|estos)?\s*(?:\w+\s+)?$"
+)
+_MONTH_NAMES = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|enero|febrero|"
+    r"marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)"
+)
+VAGUE_PAST = re.compile(
+    r"\b(?:dias anteriores|days earlier|days before|la semana pasada|last week|previously|anteriormente|"
+    r"in recent (?:days|weeks)|en los ultimos dias|semanas atras|weeks ago|meses atras|months ago)\b"
+    r"|(?<!\d)\s(?:in|en|since|desde|of|de|originally)\s"
+    rf"(?:mid-?|early |late |(?:a )?(?:mediados|finales|fines|principios) de )?{_MONTH_NAMES}\b(?!\s*\d)"
+)
+"""A past the article gives no day for ("days earlier", "in mid-December"); events told with it stay undated."""
+_CLASH = re.compile(r"\b(?:clash\w*|enfrenta\w*|se enfrentan|incendi\w+|set (?:on )?fire|torched|prendieron fuego)\b")
+_PRESENT = re.compile(
+    r"\b(?:sigue|siguen|continua|continuan|persiste|persisten|permanece|permanecen|se registran?|hay|mantiene\w*|"
+    r"remain|remains|continue|continues|are blocking|is blocked|are blocked|se reporta\w*|se viene)\b"
+)
+
+
+class Count(NamedTuple):
+    """A number counted for a measure, where it stands, and whether it is a running total."""
+
+    value: int
+    position: int
+    cumulative: bool
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One sentence as read: its (masked) text folded and digitised, cue positions, dates and places."""
+
+    sentence: Sentence
+    folded: str
+    digits: str
+    cues: dict[str, int]
+    dates: list[DateSpan]
+    places: list[Place]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the article tells a sentence: carried date and place, publication date and how it was found."""
+
+    carried_day: dt.date | None
+    carried_kinds: frozenset[str] | None
+    carried_place: Place | None
+    story_day: dt.date | None
+    story_place: Place | None
+    published: dt.date | None
+    published_how: str
+    source: str
+    lead: bool
+    undated: bool = False
+
+
+@functools.lru_cache(maxsize=65536)
+def _lemma(word: str, language: str) -> str:
+    import simplemma
+
+    from protestmap.text.scan import fold
+
+    try:
+        return fold(simplemma.lemmatize(word, lang=language))
+    except (ValueError, KeyError):
+        return word
+
+
+def cue_positions(folded: str, language: str) -> dict[str, int]:
+    """First position of each kind's cue in a folded sentence (patterns, then lemmas)."""
+    text = _MONTH_MARCH.sub(lambda m: "x" * len(m.group(0)), folded)
+    found = {}
+    for kind, pattern in lex.CUES.items():
+        match = re.search(pattern, text)
+        if match:
+            found[kind] = match.start()
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        if len(word) < 4:
+            continue
+        lemma = _lemma(word, language)
+        for kind, lemmas in lex.LEMMA_CUES.items():
+            if kind not in found and (lemma in lemmas or word in lemmas):
+                if kind == "detention" and text[max(0, match.start() - 3) : match.start()] == "se ":
+                    continue  # "se detuvieron": they stopped
+                found[kind] = match.start()
+    return found
+
+
+def count(text: str, measure: str) -> list[Count]:
+    """Find the counts for a measure in a folded, digitised sentence, each marked if a running total."""
+    clauses = Clauses(text)
+    found = []
+    patterns = [rf"\b{_NUMBER}\s+(?:[a-z-]+,?\s+){{0,3}}?{lex.COUNT_WORDS[measure]}"]
+    if measure in lex.VERB_THEN_COUNT:
+        patterns.append(lex.VERB_THEN_COUNT[measure] + r"(?:[a-z]+\s+){0,2}?" + _NUMBER + r"\b")
+    for pattern in patterns:
+        for match in re.finditer(pattern, text):
+            raw = match.group(1).rstrip(".,")
+            after = text[match.end(1) :].lstrip(" -")
+            if raw in _SMALL:
+                raw = str(_SMALL[raw])
+            if lex.NUMBER_NOT_COUNT.match(after) or not raw.replace(",", "").replace(".", "").isdigit():
+                continue
+            value = int(raw.replace(",", "").replace(".", ""))
+            if 1900 <= value <= 2100 or value > 100_000:
+                continue
+            found.append(Count(value, match.start(1), clauses.cumulative(match.start(1))))
+    if measure in lex.TOTAL_FIRST:
+        found += [Count(int(m[1]), m.start(1), True) for m in re.finditer(lex.TOTAL_FIRST[measure], text)]
+    return found
+
+
+def _running(counts: list[Count], folded: str, clauses: Clauses, dates: list[DateSpan]) -> list[Count]:
+    """Mark as running totals the counts of a sentence that states a total, unless their clause has a date."""
+    if not re.search(lex.CUMULATIVE, folded):
+        return counts
+    dated = {clauses.index(d.start) for d in dates}
+    return [c if c.cumulative or clauses.index(c.position) in dated else c._replace(cumulative=True) for c in counts]
+
+
+def _distinct_kinds(kinds: dict[str, int], folded: str) -> dict[str, int]:
+    """Drop the cues that another cue of the sentence explains (injuries told with deaths, ...)."""
+    kinds = dict(kinds)
+    arrest_named = re.search(r"\b(?:arrested|detained|detenid[oa]s?|detuvo|detuvieron)\b", folded)
+    if "detention" in kinds and re.search(lex.NOT_AN_ARREST, folded) and not arrest_named:
+        kinds.pop("detention")
+    blamed = r"\b(?:related to|due to|linked to|caused by|vinculad\w+ a|por el)\b[^.]{0,30}bloc?k|bloqueo"
+    if "deaths" in kinds and "blockade" in kinds and re.search(blamed, folded):
+        kinds.pop("blockade")
+    if "deaths" in kinds:
+        kinds.pop("injured", None)
+        kinds.pop("march", None)
+    if "march" in kinds and _BACKGROUND_NOUN.search(folded[max(0, kinds["march"] - 30) : kinds["march"]]):
+        kinds.pop("march")  # "crimes committed during the demonstrations": a reference, not a new event
+    return kinds
+
+
+class When(NamedTuple):
+    """The day given to an event, its time precision, the confidence it brings, and how it was found."""
+
+    day: dt.date | None
+    precision: int
+    confidence: float
+    how: str
+
+
+def _when(kind: str, reading: Reading, context: Context, clauses: Clauses, cue: int) -> When:
+    """Date the ``kind`` cue at ``cue``: its clause, the paragraph, the lead, else publication."""
+    choice = choose_day(clauses, cue, reading.dates, list(reading.cues.values()))
+    if choice.day is not None:
+        return When(choice.day, 1, 0.75, "stated in the sentence")
+    if context.carried_day is not None and (context.carried_kinds is None or kind in context.carried_kinds):
+        return When(context.carried_day, 1, 0.65, "stated earlier in the paragraph")
+    if VAGUE_PAST.search(clauses.clause(cue)) or context.undated:
+        return When(None, 3, 0.5, "none (a vague past or a quotation: no day can be given)")
+    if context.story_day is not None and not context.lead:
+        return When(context.story_day, 1, 0.55, "stated in the article's lead")
+    if context.published is None:
+        return When(None, 3, 0.5, "none")
+    present = bool(_PRESENT.search(reading.folded))
+    confidence = 0.6 if context.lead or present else 0.45
+    return When(context.published, 2, confidence, f"publication date ({context.published_how})")
+
+
+def _place_lists(text: str, places: list[Place]) -> list[list[Place]]:
+    """Places named as a list ("Tacna, Moquegua y Piura"), in groups of two or more."""
+    groups: list[list[Place]] = []
+    for place in sorted(places, key=lambda p: p.offset):
+        if groups:
+            last = groups[-1][-1]
+            between = text[last.offset + len(last.name) : place.offset]
+            if _LIST_GLUE.match(between):
+                groups[-1].append(place)
+                continue
+        groups.append([place])
+    return [
+        g
+        for g in groups
+        if len({p.entry.department for p in g}) > 1
+        and _LIST_OPENER.search(text[max(0, g[0].offset - 40) : g[0].offset])
+    ]
+
+
+def _targets(kind: str, reading: Reading, local: list[Place]) -> list[Place]:
+    """Give a kind of event its places: every place of a list for spreading kinds, else the first local one.
+
+    Of several lists, the one nearest the cue is taken ("mobilisations in Arequipa, Puno and San
+    Román, and a strike in San Román and Puno").
+    """
+    if kind in _SPREAD:
+        lists = _place_lists(reading.sentence.text, reading.places)
+        if lists:
+            cue = reading.cues[kind]
+            return min(lists, key=lambda g: min(abs(p.offset - cue) for p in g))
+        if kind in {"strike", "curfew", "state_of_emergency"} and len(reading.places) > 1:
+            return reading.places
+    return local[:1]
+
+
+def sentence_candidates(reading: Reading, context: Context) -> tuple[list[Candidate], list[Candidate]]:
+    """Turn one sentence's cues into candidates and running totals, each with its count, date and place."""
+    clauses = Clauses(reading.folded)
+    out: list[Candidate] = []
+    totals: list[Candidate] = []
+    for kind, cue in _distinct_kinds(reading.cues, reading.folded).items():
+        if clauses.hedged(cue):
+            continue
+        measure = lex.MEASURE_OF.get(kind)
+        counts = count(reading.digits, measure) if measure else []
+        if counts and reading.digits == reading.folded:
+            counts = _running(counts, reading.folded, clauses, reading.dates)
+        fresh = [c for c in counts if not c.cumulative]
+        if kind == "deaths" and not counts and re.search(lex.SINGULAR_DEATH, reading.folded):
+            fresh = [Count(1, 0, False)]
+        when = _when(kind, reading, context, clauses, cue)
+        if counts and not fresh:  # only a running total ("the toll rose to 48")
+            best = max(counts, key=lambda c: c.value)
+            total = _candidate(kind, measure, best.value, None, when._replace(confidence=0.5), reading, context)
+            total.cumulative = True
+            totals.append(total)
+        elif kind != "deaths" or fresh:  # "deaths" as a word in background prose, with nothing counted, is no event
+            out.extend(_placed(kind, measure, fresh, when, reading, context))
+    return out, totals
+
+
+def _placed(
+    kind: str, measure: str | None, fresh: list[Count], when: When, reading: Reading, context: Context
+) -> list[Candidate]:
+    """Make the candidates of one cue, one per place it is given (or one nationwide)."""
+    national = bool(re.search(lex.NATIONAL, reading.folded))
+    local = [p for p in reading.places if p.entry.level != "department"] or reading.places
+    targets = _targets(kind, reading, local)
+    if not targets and not national:
+        lead_place = context.story_place if not when.how.startswith("stated in the s") else None
+        fallback = context.carried_place or lead_place
+        if fallback is not None:
+            targets = [fallback]
+            when = when._replace(confidence=when.confidence - (0.1 if context.carried_place else 0.15))
+    if (kind == "strike" and re.search(lex.NATIONAL_STRIKE, reading.folded)) or (not targets and national):
+        targets = []
+    elif not targets:
+        return []
+    if kind == "deaths" and len(fresh) > 1 and len(local) > 1:
+        return [_candidate(kind, measure, v, target, when, reading, context) for v, target in _pair(fresh, local)]
+    value = max((c.value for c in fresh), default=None)
+    places: list[Place | None] = [*targets] or [None]
+    return [_candidate(kind, measure, value, target, when, reading, context) for target in places]
+
+
+def _candidate(
+    kind: str,
+    measure: str | None,
+    value: int | None,
+    target: Place | None,
+    when: When,
+    reading: Reading,
+    context: Context,
+) -> Candidate:
+    entry: Entry | None = target.entry if target else None
+    event_type = {"deaths": "attack_on_protesters", "injured": "clash"}.get(kind, kind)
+    if kind == "march" and _CLASH.match(reading.folded, reading.cues["march"]):
+        event_type = "clash"  # a clash: injuries if the article counts any that day, else a protest (see merge)
+    if kind == "deaths" and re.search(r"\b(?:accident\w*|drown\w*|ahog\w+|accidente\w*)\b", reading.folded):
+        event_type = "accident"
+    sentence = reading.sentence
+    return Candidate(
+        event_type=event_type,
+        event_date=when.day,
+        time_precision=when.precision,
+        scope="national" if entry is None else ("regional" if entry.level == "department" else "local"),
+        place=entry,
+        location=target.name if target else "Peru",
+        counts={measure: value} if measure else {},
+        source=context.source,
+        span=(sentence.start, sentence.end),
+        evidence=sentence.text,
+        confidence=round(max(0.05, min(0.95, when.confidence + (0.1 if value else 0))), 2),
+        date_source=when.how,
+    )
+
+
+def _pair(counts: list[Count], places: list[Place]) -> list[tuple[int, Place]]:
+    """Pair each count with the first place named after it (before the next count), else the nearest before."""
+    ordered = sorted(counts, key=lambda c: c.position)
+    pairs = []
+    for i, found in enumerate(ordered):
+        limit = ordered[i + 1].position if i + 1 < len(ordered) else 10**9
+        after = [p for p in places if found.position <= p.offset < limit]
+        before = [p for p in places if p.offset < found.position]
+        pairs.append((found.value, after[0] if after else (before[-1] if before else places[0])))
+    return pairs
