@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from protestmap._io import default_output_dir
 from protestmap.errors import BoundariesNotFoundError
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ __all__ = [
     "prepare",
     "reference_places",
     "validate_dataset",
+    "write_aggregate_timeline",
     "write_day_map",
     "write_timeline",
 ]
@@ -174,6 +176,11 @@ def prepare(
     )
 
 
+def _page_name(stem: str, *, self_contained: bool) -> str:
+    """Name a page; a self-contained one gets its own name, so it never replaces the normal page."""
+    return f"{stem}-offline.html" if self_contained else f"{stem}.html"
+
+
 class MapFile(NamedTuple):
     """A map written to disk, with what the user must be told about it.
 
@@ -212,12 +219,16 @@ def write_day_map(
     out: Path | None = None,
     self_contained: bool = False,
 ) -> MapFile:
-    """Prepare the incidents and write the map of ``day`` (default ``maps/peru-protests-DAY.html``)."""
+    """Prepare the incidents and write the map of ``day`` (default ``maps/peru-protests-DAY.html``).
+
+    Without ``out`` the page goes to :func:`protestmap._io.default_output_dir`; a self-contained
+    page is named ``peru-protests-DAY-offline.html`` so it never replaces the normal one.
+    """
     from protestmap.maps.day import render_date_map
 
     prepared = prepare(data, boundaries_dir=boundaries_dir)
     fmap = render_date_map(prepared, day, level=level, window=window, self_contained=self_contained)
-    target = out or Path("maps") / f"peru-protests-{day:%Y-%m-%d}.html"
+    target = out or default_output_dir() / _page_name(f"peru-protests-{day:%Y-%m-%d}", self_contained=self_contained)
     return _save(fmap, prepared, target, self_contained=self_contained)
 
 
@@ -232,12 +243,34 @@ def write_timeline(
     out: Path | None = None,
     self_contained: bool = False,
 ) -> MapFile:
-    """Prepare the incidents and write the timeline (default ``maps/peru-protests-timeline.html``)."""
+    """Prepare the incidents and write the timeline (default ``maps/peru-protests-timeline.html``).
+
+    Default names and folders are as for :func:`write_day_map`.
+    """
     from protestmap.maps.timeline import render_timeline_map
 
     prepared = prepare(data, boundaries_dir=boundaries_dir)
     fmap = render_timeline_map(
         prepared, start=start, end=end, level=level, window=window, self_contained=self_contained
     )
-    target = out or Path("maps") / "peru-protests-timeline.html"
+    target = out or default_output_dir() / _page_name("peru-protests-timeline", self_contained=self_contained)
     return _save(fmap, prepared, target, self_contained=self_contained)
+
+
+def write_aggregate_timeline(
+    table: str | os.PathLike[str],
+    *,
+    boundaries_dir: str | os.PathLike[str] | None = None,
+    out: Path | None = None,
+    self_contained: bool = False,
+) -> Path:
+    """Write the timeline of an aggregate table (default ``maps/peru-events-timeline.html``)."""
+    from protestmap.maps.aggregates import render_aggregate_timeline
+    from protestmap.maps.page import save_map
+    from protestmap.spatial.boundaries import load_boundaries
+    from protestmap.spatial.scale import read_aggregates
+
+    counts = read_aggregates(Path(table))
+    fmap = render_aggregate_timeline(counts, boundaries=load_boundaries(boundaries_dir), self_contained=self_contained)
+    target = out or default_output_dir() / _page_name("peru-events-timeline", self_contained=self_contained)
+    return save_map(fmap, target, self_contained=self_contained)
