@@ -129,7 +129,9 @@ def geocode(
         fallback = CachedNominatim()
     rows = geocode_rows(places, department=department, online=fallback)
     typer.echo(render_rows(rows, GEOCODE_COLUMNS, fmt, title="protestmap geocode"), nl=False)
-    if any(row["status"] != "ok" for row in rows):
+    unresolved = sum(row["status"] != "ok" for row in rows)
+    if unresolved:
+        err(f"{unresolved} of {len(rows)} place(s) not resolved (see the status column)")
         raise typer.Exit(1)
 
 
@@ -262,7 +264,12 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
     open_page: Annotated[bool, typer.Option("--open", help="Open the page in a web browser.")] = False,
     aggregates: Annotated[
         Path | None,
-        typer.Option("--aggregates", help="With --timeline: draw this table from 'protestmap aggregate' instead."),
+        typer.Option(
+            "--aggregates",
+            exists=True,
+            dir_okay=False,
+            help="With --timeline: draw this table from 'protestmap aggregate' instead.",
+        ),
     ] = None,
 ) -> None:
     """Write an interactive map: the state of Peru on one day, or a timeline over the period.

@@ -32,7 +32,10 @@ class Frequency(StrEnum):
 
 def aggregate_command(
     events: Annotated[
-        Path, typer.Argument(help="Event table: Parquet file or partitioned folder, or CSV (lon/lat, date, type).")
+        Path,
+        typer.Argument(
+            exists=True, help="Event table: Parquet file or partitioned folder, or CSV (lon/lat, date, type)."
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", parser=out_file, help="Parquet file to write the counts to.")],
     by: Annotated[Level, typer.Option("--by", help="Unit to count per.")] = Level.department,

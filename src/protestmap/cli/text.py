@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from protestmap.cli.console import progress, say
 from protestmap.cli.output import Format, render_rows
 from protestmap.cli.support import Day, err, parse_day
 
@@ -45,19 +46,22 @@ def extract_command(
     if lang not in {"auto", "en", "es"}:
         err("error: --lang must be auto, en or es")
         raise typer.Exit(2)
+    missing = next((path for path in articles if not path.is_file()), None)
+    if missing is not None:
+        err(f"error: no such file: {missing}")
+        raise typer.Exit(2)
     extractions = []
-    for path in articles:
-        if not path.is_file():
-            err(f"error: no such file: {path}")
-            raise typer.Exit(2)
-        try:
-            article = read_article(path)
-        except ArticleReadError as exc:
-            err(f"warning: skipped: {exc}")
-            continue
-        if article.fallback:
-            err(f"note: {path}: {article.fallback}")
-        extractions.append(extract_text(article.text, source=path.name, published=published, language=lang))
+    with progress("reading articles", total=len(articles)) as advance:
+        for path in articles:
+            advance()
+            try:
+                article = read_article(path)
+            except ArticleReadError as exc:
+                say(f"warning: skipped: {exc}")
+                continue
+            if article.fallback:
+                say(f"note: {path}: {article.fallback}")
+            extractions.append(extract_text(article.text, source=path.name, published=published, language=lang))
     if evaluate_truth is not None:
         from protestmap.text.evaluate import evaluate, load_truth
 
@@ -68,7 +72,7 @@ def extract_command(
         return
     rows = [row for e in extractions for row in candidate_rows(e, min_confidence=min_confidence)]
     typer.echo(render_rows(rows, CANDIDATE_COLUMNS, fmt, title="candidate incidents"), nl=False)
-    err(f"{len(rows)} candidate(s) from {len(extractions)} article(s)")
+    say(f"{len(rows)} candidate(s) from {len(extractions)} article(s)")
 
 
 def _propose(extractions: list, into: Path, *, apply: bool, min_confidence: float) -> None:

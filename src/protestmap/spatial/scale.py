@@ -69,6 +69,8 @@ ENGINES: Final = ("pandas", "dask")
 AGGREGATE_COLUMNS: Final = ("ubigeo", "name", "date", "event_type", "events", "fatalities")
 _KEYS: Final = ["status", "ubigeo", "date", "event_type"]
 _NO_DATE: Final = "1970-01-01"
+_COUNTED, _OUTSIDE, _INVALID = 0, 1, 2
+_STATUS: Final = {_COUNTED: "counted", _OUTSIDE: "outside", _INVALID: "invalid"}
 
 
 @dataclass
@@ -153,7 +155,7 @@ def count_chunk(frame: pd.DataFrame, *, columns: dict[str, str], units: gpd.GeoD
     Returns
     -------
     pandas.DataFrame
-        ``status`` (``counted``, ``outside`` or ``invalid``), ``ubigeo``, ``date``, ``event_type``,
+        ``status`` (0 counted, 1 outside, 2 invalid), ``ubigeo``, ``date``, ``event_type``,
         ``events`` and ``fatalities``; rejected rows are counted under an empty unit and type.
     """
     import numpy as np
@@ -163,32 +165,50 @@ def count_chunk(frame: pd.DataFrame, *, columns: dict[str, str], units: gpd.GeoD
 
     lon = pd.to_numeric(frame[columns["lon"]], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     lat = pd.to_numeric(frame[columns["lat"]], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    period = _dates(frame[columns["date"]]).dt.to_period(FREQUENCIES[freq]).dt.start_time
+    dates = _dates(frame[columns["date"]])
+    period = dates.dt.floor("D") if freq == "D" else dates.dt.to_period(FREQUENCIES[freq]).dt.start_time
     valid = np.isfinite(lon) & np.isfinite(lat) & period.notna().to_numpy()
-    ubigeo = np.full(len(frame), None, dtype=object)
-    ubigeo[valid] = units_for_xy(lon[valid], lat[valid], units)
-    counted = valid & pd.notna(ubigeo)
-    status = np.where(counted, "counted", np.where(valid, "outside", "invalid"))
-    kinds = frame[columns["event_type"]] if "event_type" in columns else pd.Series("unspecified", index=frame.index)
+    found = np.full(len(frame), None, dtype=object)
+    found[valid] = units_for_xy(lon[valid], lat[valid], units)
+    counted = valid & pd.notna(found)
+    # Keys as small integer codes (categoricals): hashing millions of strings would dominate.
+    unit = pd.Categorical(np.where(counted, found, ""), categories=["", *sorted(units["ubigeo"].astype(str))])
     deaths = frame[columns["fatalities"]] if "fatalities" in columns else pd.Series(0, index=frame.index)
     parts = pd.DataFrame(
         {
-            "status": status,
-            "ubigeo": np.where(counted, ubigeo, ""),
+            "status": np.select([counted, valid], [_COUNTED, _OUTSIDE], _INVALID).astype("int8"),
+            "ubigeo": unit,
             "date": period.where(counted, pd.Timestamp(_NO_DATE)).to_numpy(dtype="datetime64[ns]"),
-            "event_type": np.where(counted, kinds.astype("string").fillna("unspecified").to_numpy(dtype=object), ""),
+            "event_type": _kinds(frame, columns).where(counted, ""),
             "events": np.ones(len(frame), dtype="int64"),
             "fatalities": pd.to_numeric(deaths, errors="coerce").fillna(0).round().astype("int64").to_numpy(),
-        }
+        },
+        index=frame.index,
     )
-    return parts.groupby(_KEYS, sort=False).sum().reset_index()
+    partial = parts.groupby(_KEYS, sort=False, observed=True).sum().reset_index()
+    return partial.astype({"ubigeo": "str", "event_type": "str"})
+
+
+def _kinds(frame: pd.DataFrame, columns: dict[str, str]) -> pd.Series:
+    """Event types as a categorical with text categories, ``unspecified`` where none is given."""
+    import numpy as np
+    import pandas as pd
+
+    if "event_type" not in columns:
+        codes = np.ones(len(frame), dtype="int8")
+        return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(["", "unspecified"])), index=frame.index)
+    kinds = frame[columns["event_type"]].astype("category")
+    kinds = kinds.cat.rename_categories([str(c) for c in kinds.cat.categories])
+    extra = [c for c in ("", "unspecified") if c not in kinds.cat.categories]
+    return kinds.cat.add_categories(extra).fillna("unspecified")
 
 
 def _finish(partial: pd.DataFrame, *, units: gpd.GeoDataFrame, level: str) -> AggregateResult:
     """Sum partial counts, move provinces up to departments if asked, name units and sort."""
     import pandas as pd
 
-    frame = partial.astype({"status": "string", "ubigeo": "string", "event_type": "string"})
+    frame = partial.astype({"ubigeo": "string", "event_type": "string"})
+    frame["status"] = frame["status"].map(_STATUS)
     rejected = frame.groupby("status")["events"].sum()
     counted = frame[frame["status"] == "counted"].drop(columns="status")
     if level == "department":
