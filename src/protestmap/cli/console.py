@@ -133,7 +133,11 @@ def version_callback(value: bool) -> None:
     """Print ``protestmap VERSION`` and stop (``--version``; imports nothing heavy)."""
     if not value:
         return
-    from protestmap import __version__
+    from importlib.metadata import PackageNotFoundError, version
 
-    typer.echo(f"protestmap {__version__}")
+    try:
+        number = version("protestmap")  # the installed distribution (the package itself sits above cli)
+    except PackageNotFoundError:
+        number = "(not installed: run from a source tree)"
+    typer.echo(f"protestmap {number}")
     raise typer.Exit(0)
