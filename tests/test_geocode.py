@@ -414,7 +414,7 @@ def test_cli_geocode_all_resolved_exits_zero() -> None:
 def test_cli_geocode_prints_every_row_and_exits_one_on_problems() -> None:
     result = runner.invoke(app, ["geocode", "Juliaca", "Chucuito", "Juliacca", "--format", "csv"])
     assert result.exit_code == 1
-    lines = result.output.strip().splitlines()
+    lines = result.stdout.strip().splitlines()
     assert len(lines) == 4
     assert lines[1].endswith(",ok,1,")
     assert ",ambiguous," in lines[2] and "2104" in lines[2]

@@ -164,11 +164,23 @@ def test_timeline_page_has_controls(prepared) -> None:
 
 def test_cli_render_writes_default_path(boundaries_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["render", "--date", "2023-01-09", "--boundaries", str(boundaries_dir)])
+    day = ["render", "--date", "2023-01-09", "--boundaries", str(boundaries_dir)]
+    result = runner.invoke(app, day)  # not the project's root: the current folder, no maps/ created
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "peru-protests-2023-01-09.html"
+    assert not (tmp_path / "maps").exists()
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "protestmap"\n', encoding="utf-8")
+    result = runner.invoke(app, day)
     assert result.exit_code == 0, result.output
     path = tmp_path / "maps" / "peru-protests-2023-01-09.html"
     assert result.output.strip().endswith("maps/peru-protests-2023-01-09.html")
     assert path.stat().st_size > 100_000
+    normal = path.read_bytes()
+    result = runner.invoke(app, [*day, "--self-contained"])  # its own name: the normal page stays
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("maps/peru-protests-2023-01-09-offline.html")
+    assert path.read_bytes() == normal
+    assert (tmp_path / "maps" / "peru-protests-2023-01-09-offline.html").stat().st_size > len(normal)
     result = runner.invoke(
         app, ["render", "--timeline", "--from", "2023-01-01", "--to", "2023-01-31", "--boundaries", str(boundaries_dir)]
     )

@@ -34,6 +34,7 @@ __all__ = [
     "TMP_PREFIX",
     "DeadlineDownloader",
     "atomic_path",
+    "default_output_dir",
     "locked",
     "permitted",
     "publish",
@@ -237,7 +238,7 @@ class DeadlineDownloader:
     timeout
         Total seconds a file may take; also the connect and per-read timeout.
     progressbar
-        Show a tqdm progress bar on stderr.
+        Show a rich progress bar on stderr (the caller decides: a terminal, not ``--quiet``).
     """
 
     def __init__(self, *, timeout: float, progressbar: bool = False) -> None:
@@ -268,13 +269,23 @@ class DeadlineDownloader:
 
     def _copy(self, raw: Any, out: Any, *, url: str, expected: int, deadline: float) -> None:
         import urllib3
-        from tqdm import tqdm
+        from rich.console import Console
+        from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
 
-        progress = tqdm(total=expected or None, unit="B", unit_scale=True, ncols=79, disable=not self.progressbar)
+        progress = Progress(
+            *Progress.get_default_columns(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            console=Console(stderr=True, markup=False, highlight=False),
+            transient=True,
+            disable=not self.progressbar,
+        )
+        task = progress.add_task(url.rsplit("/", 1)[-1], total=expected or None)
+        progress.start()
         try:
             while chunk := raw.read1(_CHUNK, decode_content=True):
                 out.write(chunk)
-                progress.update(len(chunk))
+                progress.advance(task, len(chunk))
                 if time.monotonic() > deadline:
                     message = f"{url}: no complete answer within {self.timeout:g} s; try again or raise --timeout"
                     raise BoundariesDownloadError(message)
@@ -285,7 +296,26 @@ class DeadlineDownloader:
             message = f"{url}: the transfer was cut short ({exc.args[0] if exc.args else exc})"
             raise BoundariesDownloadError(message) from None
         finally:
-            progress.close()
+            progress.stop()
         if expected and raw.tell() < expected:
             message = f"{url}: the transfer was cut short ({raw.tell()} of {expected} bytes)"
             raise BoundariesDownloadError(message)
+
+
+def _is_project_root(folder: Path) -> bool:
+    import tomllib
+
+    try:
+        with (folder / "pyproject.toml").open("rb") as handle:
+            return bool(tomllib.load(handle).get("project", {}).get("name") == "protestmap")
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+
+
+def default_output_dir() -> Path:
+    """Where outputs go without ``--out``: ``maps`` in protestmap's project root, else the current folder.
+
+    The project root is recognised by a ``pyproject.toml`` naming the project ``protestmap``, so
+    running the tool from any other folder never creates a ``maps/`` folder there.
+    """
+    return Path("maps") if _is_project_root(Path.cwd()) else Path()

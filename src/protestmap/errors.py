@@ -128,3 +128,11 @@ class BoundariesDownloadError(ProtestmapError, OSError):
 
 class DatasetLockedError(ProtestmapError, OSError):
     """Another process holds the dataset's lock for longer than we are willing to wait."""
+
+
+class EventTableError(ProtestmapError, ValueError):
+    """An event table for ``aggregate`` cannot be read (missing columns, unknown format)."""
+
+
+class MissingDependencyError(ProtestmapError, ImportError):
+    """An optional dependency is not installed; the message says which extra to install."""

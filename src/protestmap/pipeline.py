@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from protestmap._io import default_output_dir
 from protestmap.errors import BoundariesNotFoundError
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ __all__ = [
     "prepare",
     "reference_places",
     "validate_dataset",
+    "write_aggregate_timeline",
     "write_day_map",
     "write_timeline",
 ]
@@ -175,6 +177,11 @@ def prepare(
     )
 
 
+def _page_name(stem: str, *, self_contained: bool) -> str:
+    """Name a page; a self-contained one gets its own name, so it never replaces the normal page."""
+    return f"{stem}-offline.html" if self_contained else f"{stem}.html"
+
+
 class MapFile(NamedTuple):
     """A map written to disk, with what the user must be told about it.
 
@@ -215,6 +222,9 @@ def write_day_map(
 ) -> MapFile:
     """Prepare the incidents and write the map of ``day`` (default ``maps/peru-protests-DAY.html``).
 
+    Without ``out`` the page goes to :func:`protestmap._io.default_output_dir`; a self-contained
+    page is named ``peru-protests-DAY-offline.html`` so it never replaces the normal one.
+
     ``page`` chooses how Leaflet and tiles are loaded (:class:`protestmap.maps.page.PageOptions`;
     by default Leaflet is inlined, so the page opens offline, and tiles are optional).
     """
@@ -224,8 +234,8 @@ def write_day_map(
     page = page or PageOptions()
     prepared = prepare(data, boundaries_dir=boundaries_dir)
     fmap = render_date_map(prepared, day, level=level, window=window, self_contained=page.self_contained, cdn=page.cdn)
-    target = out or Path("maps") / f"peru-protests-{day:%Y-%m-%d}.html"
-    return _save(fmap, prepared, target, self_contained=page.self_contained)
+    name = _page_name(f"peru-protests-{day:%Y-%m-%d}", self_contained=page.self_contained)
+    return _save(fmap, prepared, out or default_output_dir() / name, self_contained=page.self_contained)
 
 
 def write_timeline(
@@ -241,7 +251,7 @@ def write_timeline(
 ) -> MapFile:
     """Prepare the incidents and write the timeline (default ``maps/peru-protests-timeline.html``).
 
-    ``page`` is as for :func:`write_day_map`.
+    ``page`` is as for :func:`write_day_map`, and so are default names and folders.
     """
     from protestmap.maps.page import PageOptions
     from protestmap.maps.timeline import render_timeline_map
@@ -251,5 +261,24 @@ def write_timeline(
     fmap = render_timeline_map(
         prepared, start=start, end=end, level=level, window=window, self_contained=page.self_contained, cdn=page.cdn
     )
-    target = out or Path("maps") / "peru-protests-timeline.html"
-    return _save(fmap, prepared, target, self_contained=page.self_contained)
+    name = _page_name("peru-protests-timeline", self_contained=page.self_contained)
+    return _save(fmap, prepared, out or default_output_dir() / name, self_contained=page.self_contained)
+
+
+def write_aggregate_timeline(
+    table: str | os.PathLike[str],
+    *,
+    boundaries_dir: str | os.PathLike[str] | None = None,
+    out: Path | None = None,
+    self_contained: bool = False,
+) -> Path:
+    """Write the timeline of an aggregate table (default ``maps/peru-events-timeline.html``)."""
+    from protestmap.maps.aggregates import render_aggregate_timeline
+    from protestmap.maps.page import save_map
+    from protestmap.spatial.boundaries import load_boundaries
+    from protestmap.spatial.scale import read_aggregates
+
+    counts = read_aggregates(Path(table))
+    fmap = render_aggregate_timeline(counts, boundaries=load_boundaries(boundaries_dir), self_contained=self_contained)
+    target = out or default_output_dir() / _page_name("peru-events-timeline", self_contained=self_contained)
+    return save_map(fmap, target, self_contained=self_contained)

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
+from protestmap.cli.console import say, set_verbosity, show_progress, status, version_callback
 from protestmap.cli.output import Format, Level, render_rows
+from protestmap.cli.scale import register_scale
 from protestmap.cli.support import (
     DataOption,
     Day,
@@ -38,6 +40,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     cls=Group,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 DataPath = Annotated[
@@ -50,8 +53,18 @@ DataPath = Annotated[
 
 
 @app.callback()
-def _root() -> None:
-    """Map sourced protest incidents in Peru, December 2022 - March 2023."""
+def _root(
+    _version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only results and errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print timings and library logs.")] = False,
+) -> None:
+    """Map sourced protest incidents in Peru, December 2022 - March 2023.
+
+    Exit codes: 0 done, 1 a problem with the data or environment (reported), 2 a usage error.
+    """
+    set_verbosity(quiet=quiet, verbose=verbose)
 
 
 @app.command()
@@ -73,12 +86,13 @@ def validate(path: DataPath = None) -> None:
     if not target.exists():
         err(f"error: no such file or directory: {target}")
         raise typer.Exit(2)
-    report = validate_dataset(target)
+    with status(f"validating {target}"):
+        report = validate_dataset(target)
     for problem in report.problems:
         typer.echo(str(problem))
-    err(report.summary())
+    say(report.summary())
     if report.ok:
-        err(f"valid: {target}")
+        say(f"valid: {target}")
         return
     err(f"{len(report.problems)} problem(s) found")
     raise typer.Exit(1)
@@ -130,7 +144,9 @@ def geocode(
     hints = parse_hints(hint or [])
     rows = geocode_rows(places, department=department, hints=hints, online=fallback, strict=strict)
     typer.echo(render_rows(rows, GEOCODE_COLUMNS, fmt, title="protestmap geocode"), nl=False)
-    if any(row["status"] not in ANSWERED for row in rows):
+    unresolved = sum(row["status"] not in ANSWERED for row in rows)
+    if unresolved:
+        err(f"{unresolved} of {len(rows)} place(s) not resolved (see the status column)")
         raise typer.Exit(1)
 
 
@@ -167,7 +183,7 @@ def boundaries_fetch(
     """
     from protestmap.spatial.boundaries import BASE_URL, fetch_boundaries
 
-    target = fetch_boundaries(base_url=url or BASE_URL, progress=True, timeout=timeout)
+    target = fetch_boundaries(base_url=url or BASE_URL, progress=show_progress(), timeout=timeout)
     typer.echo(f"boundaries ready in {target}")
 
 
@@ -215,9 +231,9 @@ def stats(
     end = date or end
     prepared = prepare_incidents(data, boundaries_dir=boundaries)
     if prepared.warning:
-        err(f"warning: {prepared.warning}")
+        say(f"warning: {prepared.warning}")
     if not prepared.mismatches.empty:
-        err(f"warning: {mismatch_summary(prepared.mismatches)}")
+        say(f"warning: {mismatch_summary(prepared.mismatches)}")
     table = aggregate(prepared.joined, by=by.value, start=start, end=end)
     rows = cast("list[dict[str, Any]]", table.astype(object).where(table.notna(), None).to_dict("records"))
     rows.append(
@@ -280,13 +296,24 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
     scale: Annotated[
         float, typer.Option("--scale", min=0.25, max=8.0, help="PNG pixels per CSS pixel (2 for print quality).")
     ] = 1.0,
+    aggregates: Annotated[
+        Path | None,
+        typer.Option(
+            "--aggregates",
+            exists=True,
+            dir_okay=False,
+            help="With --timeline: draw this table from 'protestmap aggregate' instead.",
+        ),
+    ] = None,
 ) -> None:
     """Write an interactive map: the state of Peru on one day, or a timeline over the period.
 
     The day map (default maps/peru-protests-DATE.html) shows deaths to date as choropleths and
     sized markers (the day's own outlined), blockades and strikes active that day, curfews and
     states of emergency in force, detentions and raids, and other protests, every popup with
-    its sources. Prints the path written.
+    its sources. Prints the path written. Outside the project's root folder pages are written
+    to the current directory. A --self-contained page gets its own name (...-offline.html), so
+    it never replaces the normal page of the same day; --out writes exactly where it is told.
 
     With --png and/or --pdf the page is drawn offline (as with --self-contained) by Debian's
     headless Chromium and saved as a WIDTHxHEIGHT image or one-page PDF, with the legend and
@@ -299,6 +326,9 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
         raise typer.Exit(2)
     if self_contained and cdn:
         raise typer.BadParameter("--cdn links Leaflet from the network; a --self-contained page cannot")
+    if aggregates is not None:
+        _render_aggregates(aggregates, timeline=timeline, boundaries=boundaries, out=out, self_contained=self_contained)
+        return
     from protestmap.maps.page import PageOptions
 
     try:
@@ -371,6 +401,17 @@ class _MapRequest:
         )
 
 
+def _render_aggregates(
+    table: Path, *, timeline: bool, boundaries: Path | None, out: Path | None, self_contained: bool
+) -> None:
+    """``render --timeline --aggregates TABLE``: the timeline of counts from ``protestmap aggregate``."""
+    if not timeline:
+        raise typer.BadParameter("--aggregates goes with --timeline", param_hint="'--aggregates'")
+    from protestmap.pipeline import write_aggregate_timeline
+
+    typer.echo(str(write_aggregate_timeline(table, boundaries_dir=boundaries, out=out, self_contained=self_contained)))
+
+
 def _report_map(written: MapFile, *, page: bool = True) -> None:
     """Tell the terminal what the page cannot: missing boundaries, rows not drawn, join mismatches.
 
@@ -379,14 +420,14 @@ def _report_map(written: MapFile, *, page: bool = True) -> None:
     from protestmap.spatial.join import mismatch_summary
 
     if written.warning:
-        err(f"warning: {written.warning} The map shows incident markers only.")
+        say(f"warning: {written.warning} The map shows incident markers only.")
     missing = written.not_drawn
     if len(missing):
-        err(f"warning: {len(missing)} incident(s) not drawn (no place could be determined):")
+        say(f"warning: {len(missing)} incident(s) not drawn (no place could be determined):")
         for event_id, reason in zip(missing["event_id"], missing["reason"], strict=True):
-            err(f"  {event_id}: {reason}")
+            say(f"  {event_id}: {reason}")
     if not written.mismatches.empty:
-        err(f"warning: {mismatch_summary(written.mismatches)}")
+        say(f"warning: {mismatch_summary(written.mismatches)}")
     if page:
         typer.echo(str(written.path))
 
@@ -414,6 +455,7 @@ def _check_timeline_span(data: Path | None, start: dt.date | None, end: dt.date 
 
 register_interchange(app)
 register_text(app)
+register_scale(app)
 
 
 def main() -> None:

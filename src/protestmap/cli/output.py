@@ -18,6 +18,15 @@ class Format(StrEnum):
     json = "json"
 
 
+class ExportFormat(StrEnum):
+    """File formats of ``protestmap export`` (see :data:`protestmap.interchange.export.FORMATS`)."""
+
+    acled = "acled"
+    geojson = "geojson"
+    gpkg = "gpkg"
+    parquet = "parquet"
+
+
 class Level(StrEnum):
     """Administrative level to aggregate or map by."""
 
@@ -45,7 +54,8 @@ def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: For
     columns
         Column order.
     fmt
-        ``table`` (aligned, for people), ``csv`` or ``json`` (for programs).
+        ``table`` (aligned, for people; as wide as the terminal or ``COLUMNS``, long cells folded),
+        ``csv`` or ``json`` (for programs).
     title
         Caption of the table format.
 
@@ -73,6 +83,10 @@ def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: For
         table.add_column(Text(column), overflow="fold")
     for row in rows:
         table.add_row(*(Text(_cell(row.get(c))) for c in columns))
-    console = Console(width=200, record=True, file=io.StringIO(), markup=False, highlight=False, emoji=False)
+    from protestmap.cli.console import terminal_width
+
+    console = Console(
+        width=terminal_width(), record=True, file=io.StringIO(), markup=False, highlight=False, emoji=False
+    )
     console.print(table)
     return console.export_text()

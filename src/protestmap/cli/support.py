@@ -16,6 +16,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from protestmap.cli.output import ExportFormat
+
 __all__ = ["Group", "check_window", "describe", "err", "out_dir", "out_file", "parse_day", "register_interchange"]
 
 #: Exit code of a command that failed on its input or environment (usage errors exit with 2).
@@ -174,7 +176,7 @@ def import_acled_command(
 
 
 def export_command(
-    fmt: Annotated[str, typer.Option("--format", help="acled, geojson, gpkg or parquet.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="File format.")],
     out: Annotated[Path, typer.Option("--out", parser=out_file, help="File to write.")],
     date: Annotated[Day, typer.Option("--date", parser=parse_day, help="Only incidents in force on this day.")] = None,
     start: Annotated[Day, typer.Option("--from", parser=parse_day, help="Event date from (inclusive).")] = None,
@@ -182,13 +184,10 @@ def export_command(
     data: DataOption = None,
 ) -> None:
     """Export the geocoded incidents as ACLED CSV, GeoJSON, GeoPackage or GeoParquet."""
-    from protestmap.interchange.export import FORMATS, export_incidents
+    from protestmap.interchange.export import export_incidents
 
-    if fmt not in FORMATS:
-        err(f"error: --format must be one of {', '.join(FORMATS)}")
-        raise typer.Exit(2)
     check_window(date=date, start=start, end=end)
-    path, count = export_incidents(fmt, out, data=data, date=date, start=start, end=end)
+    path, count = export_incidents(fmt.value, out, data=data, date=date, start=start, end=end)
     typer.echo(f"{path}: {count} incident(s)")
 
 

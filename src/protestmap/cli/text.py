@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from protestmap.cli.console import progress, say
 from protestmap.cli.output import Format, render_rows
 from protestmap.cli.support import Day, err, parse_day
 
@@ -51,26 +52,32 @@ def extract_command(
     if lang not in {"auto", "en", "es"}:
         err("error: --lang must be auto, en or es")
         raise typer.Exit(2)
+    missing = next((path for path in articles if not path.is_file()), None)
+    if missing is not None:
+        err(f"error: no such file: {missing}")
+        raise typer.Exit(2)
     extractions = []
-    for path in articles:
-        if not path.is_file():
-            err(f"error: no such file: {path}")
-            raise typer.Exit(2)
-        try:
-            article = read_article(path)
-        except ArticleReadError as exc:
-            err(f"warning: skipped: {exc}")
-            continue
-        if article.fallback:
-            err(f"note: {path}: {article.fallback}")
-        given, how = (published, "--published") if published else (article.published, "page meta tag")
-        extraction = extract_text(article.text, source=path.name, published=given, language=lang, published_how=how)
-        if extraction.published is None:
-            err(
-                f"note: {path}: no publication date found (header, byline, URL, dateline or meta tag); "
-                "only sentences that state their own date are dated. Give one with --published YYYY-MM-DD."
-            )
-        extractions.append(extraction)
+    with progress("reading articles", total=len(articles)) as advance:
+        for path in articles:
+            advance()
+            if not path.is_file():
+                err(f"error: no such file: {path}")
+                raise typer.Exit(2)
+            try:
+                article = read_article(path)
+            except ArticleReadError as exc:
+                say(f"warning: skipped: {exc}")
+                continue
+            if article.fallback:
+                say(f"note: {path}: {article.fallback}")
+            given, how = (published, "--published") if published else (article.published, "page meta tag")
+            extraction = extract_text(article.text, source=path.name, published=given, language=lang, published_how=how)
+            if extraction.published is None:
+                say(
+                    f"note: {path}: no publication date found (header, byline, URL, dateline or meta tag); "
+                    "only sentences that state their own date are dated. Give one with --published YYYY-MM-DD."
+                )
+            extractions.append(extraction)
     if evaluate_truth is not None:
         from protestmap.text.evaluate import evaluate, load_truth
 
@@ -82,7 +89,7 @@ def extract_command(
     rows = [row for e in extractions for row in candidate_rows(e, min_confidence=min_confidence, running_totals=True)]
     typer.echo(render_rows(rows, CANDIDATE_COLUMNS, fmt, title="candidate incidents and running totals"), nl=False)
     totals = sum(row["record"] == "running total" for row in rows)
-    err(f"{len(rows) - totals} candidate(s) and {totals} running total(s) from {len(extractions)} article(s)")
+    say(f"{len(rows) - totals} candidate(s) and {totals} running total(s) from {len(extractions)} article(s)")
 
 
 def _propose(extractions: list, into: Path, *, apply: bool, min_confidence: float) -> None:
