@@ -180,7 +180,9 @@ def test_cli_render_writes_default_path(boundaries_dir: Path, tmp_path: Path, mo
     assert result.exit_code == 0, result.output
     assert result.output.strip().endswith("maps/peru-protests-2023-01-09-offline.html")
     assert path.read_bytes() == normal
-    assert (tmp_path / "maps" / "peru-protests-2023-01-09-offline.html").stat().st_size > len(normal)
+    offline = (tmp_path / "maps" / "peru-protests-2023-01-09-offline.html").read_bytes()
+    assert b"tile.openstreetmap.org" in normal
+    assert b"tile.openstreetmap.org" not in offline, "a self-contained page draws no web tiles"
     result = runner.invoke(
         app, ["render", "--timeline", "--from", "2023-01-01", "--to", "2023-01-31", "--boundaries", str(boundaries_dir)]
     )
