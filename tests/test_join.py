@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -101,7 +103,8 @@ def test_window_and_province_level(joined: pd.DataFrame) -> None:
     january = aggregate(joined, by="province", start="2023-01-09", end="2023-01-09").set_index("ubigeo")
     assert january.loc["2111", "fatalities"] == 18  # San Román: 17 + police officer
     assert january.loc["2111", "n_blockade"] == 1
-    assert pd.isna(january.loc["2111", "population"]), "no 2017 province figure bundled for San Román"
+    assert january.loc["2111", "population"] == 307_417  # San Román, INEI 2017 census
+    assert january.loc["2111", "fatalities_per_100k"] == pytest.approx(18 * 100_000 / 307_417, abs=0.01)
     lima = aggregate(joined, by="province").set_index("ubigeo")
     assert lima.loc["1501", "population"] == 8_574_974
 
@@ -140,26 +143,47 @@ def test_population_adds_up_to_inei_national_total() -> None:
     assert departments.sum() == 29_381_884
 
 
-#: Provinces with a verified INEI 2017 census figure so far (data/README.md); the other 193 are a known gap.
-VERIFIED_PROVINCES = {"0401", "0701", "1501"}
+CENSUS_FILE = Path(__file__).resolve().parents[1] / "data" / "population.csv"
+
+#: Province figures from sources independent of the table the CSV was filled from: German Wikipedia
+#: articles giving the 2017 census count (after citypopulation.de), and INEI's Arequipa figure (data/README.md).
+INDEPENDENT_PROVINCE_FIGURES = {
+    "0102": 74_100,  # Bagua
+    "0401": 1_080_635,  # Arequipa
+    "0501": 282_194,  # Huamanga
+    "0511": 16_861,  # Vilcas Huamán
+    "1601": 479_866,  # Maynas
+    "1603": 62_437,  # Loreto
+    "2101": 219_494,  # Puno
+    "2111": 307_417,  # San Román
+    "2501": 384_168,  # Coronel Portillo
+}
 
 
-def test_province_populations_are_bundled_provinces_and_add_up_to_their_departments(inei) -> None:
+def test_every_bundled_province_has_a_census_figure_and_departments_add_up(inei) -> None:
     population = load_population()
     provinces = population[population.index.str.len() == 4]
     departments = population[population.index.str.len() == 2]
-    bundled = set(inei.provinces["ubigeo"])
-    assert len(bundled) == 196
-    assert set(provinces.index) <= bundled, "every province figure names a bundled province"
-    assert set(provinces.index) == VERIFIED_PROVINCES
+    assert set(provinces.index) == set(inei.provinces["ubigeo"])
+    assert len(provinces) == 196
+    assert (provinces > 0).all()
     sums = provinces.groupby(provinces.index.str[:2]).sum()
-    for department, total in sums.items():
-        complete = {code for code in bundled if code.startswith(department)} <= set(provinces.index)
-        if complete:
-            assert total == departments[department], department
-        else:
-            assert total < departments[department], department
-    assert (sums.index == "07").any(), "Callao is complete: one province, equal to the department"
+    pd.testing.assert_series_equal(sums, departments.sort_index(), check_names=False)
+    assert provinces.sum() == 29_381_884
+
+
+def test_province_names_in_the_census_file_match_the_bundled_boundaries(inei) -> None:
+    table = pd.read_csv(CENSUS_FILE, dtype={"ubigeo": str}).set_index("ubigeo")
+    names = table.loc[table["level"] == "province", "name"]
+    bundled = inei.provinces.set_index("ubigeo")["name"]
+    assert names.to_dict() == bundled.to_dict()
+    assert table["source"].str.len().gt(0).all(), "every figure names its source"
+
+
+def test_province_figures_agree_with_independent_sources() -> None:
+    population = load_population()
+    found = {code: int(population[code]) for code in INDEPENDENT_PROVINCE_FIGURES}
+    assert found == INDEPENDENT_PROVINCE_FIGURES
 
 
 def test_fast_join_agrees_with_geopandas_sjoin(inei) -> None:

@@ -50,7 +50,7 @@ def load_population(path: str | os.PathLike[str] | None = None) -> pd.Series:
     Returns
     -------
     pandas.Series
-        Population indexed by ubigeo (departments and the provinces that have a figure).
+        Population indexed by ubigeo (departments and provinces).
 
     Raises
     ------
