@@ -49,7 +49,10 @@ def test_join_without_boundaries_uses_stated_codes() -> None:
     geocoded = protestmap.geocode_incidents(protestmap.load_incidents()).incidents
     result = join_incidents(geocoded, None)
     methods = result.incidents["join_method"].value_counts().to_dict()
-    assert methods == {"code": len(geocoded) - 27, "national": 27}  # 22 national blockade counts + 5 other national facts
+    assert methods == {
+        "code": len(geocoded) - 27,
+        "national": 27,
+    }  # 22 national blockade counts + 5 other national facts
     assert result.mismatches.empty
 
 
