@@ -61,7 +61,7 @@ def test_stats_json_sorted_with_totals(boundaries_dir: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output[result.output.index("[") :])
-    assert rows[0]["name"] == "Puno" and rows[0]["fatalities"] == 19
+    assert rows[0]["name"] == "Puno" and rows[0]["fatalities"] == 20
     assert rows[-1]["name"].startswith("TOTAL")
     deaths = [r["fatalities"] or 0 for r in rows[:-1]]
     assert deaths == sorted(deaths, reverse=True)
@@ -86,7 +86,7 @@ def test_stats_by_province_window_csv(boundaries_dir: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "2111,San Román,18," in result.output
+    assert "2111,San Román,19," in result.output  # Juliaca 18 + police officer
 
 
 def test_stats_rejects_date_with_window() -> None:
@@ -103,4 +103,4 @@ def test_stats_without_boundaries_warns_and_still_answers(monkeypatch, tmp_path:
     result = runner.invoke(app, ["stats", "-f", "csv"])
     assert result.exit_code == 0
     assert "warning: INEI boundaries not found" in result.output
-    assert "\n21,Puno,28," in result.output
+    assert "\n21,Puno,29," in result.output

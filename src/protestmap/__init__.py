@@ -2,7 +2,7 @@
 
 The public API follows the data flow; scripts and notebooks import from here only:
 
-- dataset: :func:`load_incidents`, :func:`load_sources`, :func:`load_figures`,
+- dataset: :func:`load_incidents`, :func:`load_sources`, :func:`load_figures`, :func:`load_victims`,
   :func:`load_dataset`, :func:`validate_dataset`, :func:`default_data_dir`;
 - places: :class:`PeruGazetteer` (a geopy geocoder), :func:`geocode_incidents`;
 - spatial: :func:`load_boundaries`, :func:`join_incidents`, :func:`aggregate`,
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         load_figures,
         load_incidents,
         load_sources,
+        load_victims,
         prepare,
         validate_dataset,
         write_day_map,
@@ -62,6 +63,7 @@ _LAZY = {
     "load_figures": "protestmap.pipeline",
     "load_incidents": "protestmap.pipeline",
     "load_sources": "protestmap.pipeline",
+    "load_victims": "protestmap.pipeline",
     "prepare": "protestmap.pipeline",
     "validate_dataset": "protestmap.pipeline",
     "write_day_map": "protestmap.pipeline",
@@ -102,6 +104,7 @@ __all__ = [
     "load_figures",
     "load_incidents",
     "load_sources",
+    "load_victims",
     "national_totals",
     "prepare",
     "render_date_map",

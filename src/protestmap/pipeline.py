@@ -35,6 +35,7 @@ __all__ = [
     "load_figures",
     "load_incidents",
     "load_sources",
+    "load_victims",
     "prepare",
     "reference_places",
     "validate_dataset",
@@ -92,6 +93,13 @@ def load_figures(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     return load.load_figures(path, places=reference_places())
 
 
+def load_victims(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Load the named victims (no rows when the dataset has no ``victims.csv``) once the dataset validates."""
+    from protestmap.dataset import load
+
+    return load.load_victims(path, places=reference_places())
+
+
 def load_dataset(
     path: str | os.PathLike[str] | None = None,
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
@@ -119,6 +127,8 @@ class Prepared:
         The source table (indexed by ``source_id``) and the per-source figures.
     warning
         Why the join fell back to stated codes, when it did.
+    victims
+        The named victims by ``event_id`` (``victims.csv``), or None when not loaded.
     """
 
     joined: gpd.GeoDataFrame
@@ -128,6 +138,7 @@ class Prepared:
     sources: pd.DataFrame
     figures: pd.DataFrame
     warning: str = ""
+    victims: pd.DataFrame | None = None
 
 
 def prepare(
@@ -152,11 +163,12 @@ def prepare(
     Prepared
         The joined table and the problems met.
     """
+    from protestmap.dataset import load
     from protestmap.places.table import geocode_incidents
     from protestmap.spatial.boundaries import load_boundaries
     from protestmap.spatial.join import join_incidents
 
-    incidents, sources, figures = load_dataset(data)
+    incidents, sources, figures, victims = load.load_tables(data, places=reference_places())
     geocoded = geocode_incidents(incidents)
     boundaries, warning = None, ""
     try:
@@ -174,6 +186,7 @@ def prepare(
         sources,
         figures,
         warning,
+        victims,
     )
 
 

@@ -50,7 +50,7 @@ def test_day_map_loads_cleanly_with_the_right_features(visit, day_page: Path, pr
     counts = seen.page.evaluate(COUNT_MARKERS)
     assert counts == expected_counts(prepared.joined, DAY)
     title = seen.page.inner_text("#pm-title")
-    assert "deaths this day: 19 (to date: 48)" in title
+    assert "deaths this day: 20 (to date: 49)" in title
     assert seen.page.locator(".leaflet-control-layers-overlays label").count() >= 8
 
 

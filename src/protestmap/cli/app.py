@@ -216,13 +216,20 @@ def stats(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     data: DataOption = None,
     boundaries: BoundariesOption = None,
+    coverage: Annotated[
+        bool, typer.Option("--coverage", help="Instead, count incidents per week and event type (gaps show as 0).")
+    ] = False,
 ) -> None:
     """Dead, injured, detained and blockade points per department or province, with totals.
 
     Outcomes count by the day they happened (event_date). Without --date or --from/--to the whole
     dataset is summed. Rows are sorted by fatalities; a last row gives the totals, national-scope
-    incidents included. Per-100,000 rates use the INEI 2017 census.
+    incidents included. Per-100,000 rates use the INEI 2017 census. With --coverage, prints how
+    many incidents each week of the period (or of --from/--to) holds, by event type.
     """
+    if coverage:
+        _print_coverage(data, start=start, end=date or end, fmt=fmt)
+        return
     from protestmap.pipeline import prepare as prepare_incidents
     from protestmap.spatial.aggregate import aggregate, national_totals
     from protestmap.spatial.join import mismatch_summary
@@ -258,6 +265,19 @@ def stats(
         columns = list(table.columns)
     window = f"{start or 'start'} .. {end or 'end'}"
     typer.echo(render_rows(rows, columns, fmt, title=f"protestmap stats by {by.value}, {window}"), nl=False)
+
+
+def _print_coverage(data: Path | None, *, start: dt.date | None, end: dt.date | None, fmt: Format) -> None:
+    """Print incidents per week and event type (``stats --coverage``)."""
+    from protestmap.dataset.coverage import coverage_table
+    from protestmap.pipeline import load_dataset
+
+    incidents, _, _ = load_dataset(data)
+    table = coverage_table(incidents, start=start, end=end).reset_index()
+    rows = cast("list[dict[str, Any]]", table.to_dict("records"))
+    window = f"{start or 'period start'} .. {end or 'period end'}"
+    title = f"protestmap stats --coverage: incidents per week (from Monday) and event type, {window}"
+    typer.echo(render_rows(rows, list(table.columns), fmt, title=title), nl=False)
 
 
 @app.command()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyarrow as pa
 
@@ -23,9 +23,27 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["default_data_dir", "load_dataset", "load_figures", "load_incidents", "load_sources"]
+__all__ = [
+    "DatasetTables",
+    "default_data_dir",
+    "load_dataset",
+    "load_figures",
+    "load_incidents",
+    "load_sources",
+    "load_tables",
+    "load_victims",
+]
 
 _ENV = settings.DATA_ENV
+
+
+class DatasetTables(NamedTuple):
+    """Every table of a dataset, as the loaders return them."""
+
+    incidents: gpd.GeoDataFrame
+    sources: pd.DataFrame
+    figures: pd.DataFrame
+    victims: pd.DataFrame
 
 
 def default_data_dir() -> Path:
@@ -70,8 +88,8 @@ def _checked(path: str | os.PathLike[str] | None, places: PlaceRegistry | None) 
 
 #: How the loader types columns; every other column is nullable text.
 _TYPED: dict[str, str] = {
-    **dict.fromkeys(("event_date", "end_date", "published", "as_of"), "date"),
-    **dict.fromkeys((*schema.MEASURES, "time_precision", "geo_precision", "value"), "count"),
+    **dict.fromkeys(("event_date", "end_date", "published", "as_of", "date_wounded", "date_of_death"), "date"),
+    **dict.fromkeys((*schema.MEASURES, "time_precision", "geo_precision", "value", "age"), "count"),
     **dict.fromkeys(("latitude", "longitude"), "coordinate"),
 }
 
@@ -224,6 +242,51 @@ def load_dataset(
     """
     report = _checked(path, places)
     return _incidents(report), _sources(report), _figures(report)
+
+
+def load_victims(path: str | os.PathLike[str] | None = None, *, places: PlaceRegistry | None = None) -> pd.DataFrame:
+    """Load the named victims (``victims.csv``), validated with the rest of the dataset.
+
+    Parameters
+    ----------
+    path
+        A dataset directory or its ``incidents.csv``; the bundled dataset when omitted.
+    places
+        The INEI reference to check codes and names against.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per victim with its ``event_id``; no rows when the dataset has no ``victims.csv``.
+    """
+    return _victims(_checked(path, places))
+
+
+def _victims(report: ValidationReport) -> pd.DataFrame:
+    import pandas as pd
+
+    if "victims" in report.tables:
+        return _frame(report, "victims")
+    return pd.DataFrame({c: pd.Series(dtype="string") for c in schema.VICTIM_COLUMNS})
+
+
+def load_tables(path: str | os.PathLike[str] | None = None, *, places: PlaceRegistry | None = None) -> DatasetTables:
+    """Load every table of a dataset, victims included, with a single validation pass.
+
+    Parameters
+    ----------
+    path
+        A dataset directory or its ``incidents.csv``; the bundled dataset when omitted.
+    places
+        The INEI reference to check codes and names against.
+
+    Returns
+    -------
+    DatasetTables
+        Incidents, sources, figures and victims, as their own loaders return them.
+    """
+    report = _checked(path, places)
+    return DatasetTables(_incidents(report), _sources(report), _figures(report), _victims(report))
 
 
 def dataset_files(path: str | os.PathLike[str] | None = None) -> dict[str, Path]:

@@ -137,11 +137,44 @@ SOURCE_COLUMNS: Final = (
 
 FIGURE_COLUMNS: Final = ("event_id", "source_id", "measure", "value", "as_of", "note")
 
+#: How a victim died or was hurt (``victims.csv``); the notes say where sources disagree.
+CAUSES: Final = ("gunshot", "pellet", "blunt_trauma", "tear_gas", "blockade_related", "drowning", "other", "unknown")
+#: Who the victim was.
+ROLES: Final = ("civilian", "police", "soldier")
+#: Sex as reported (empty when not reported).
+SEXES: Final = ("F", "M")
+#: Whether a death is part of its incident's ``fatalities`` (``no`` needs a note saying why).
+COUNTED: Final = ("yes", "no")
+
+VICTIM_COLUMNS: Final = (
+    "victim_id",
+    "event_id",
+    "name",
+    "age",
+    "sex",
+    "date_wounded",
+    "date_of_death",
+    "place",
+    "admin1",
+    "admin2",
+    "admin3",
+    "ubigeo",
+    "cause",
+    "role",
+    "counted",
+    "source_ids",
+    "notes",
+)
+
+#: The optional table of named victims, beside the three files of a dataset.
+VICTIMS_FILE: Final = "victims.csv"
+
 #: Columns that must never be empty.
 REQUIRED: Final[dict[str, frozenset[str]]] = {
     "incidents": frozenset({"event_id", "event_date", "time_precision", "event_type", "scope", "source_ids", "notes"}),
     "sources": frozenset({"source_id", "kind", "outlet", "published"}),
     "figures": frozenset({"event_id", "source_id", "measure", "value"}),
+    "victims": frozenset({"victim_id", "event_id", "cause", "role", "counted", "source_ids", "notes"}),
 }
 
 #: File names inside a dataset directory.
@@ -155,6 +188,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "incidents": INCIDENT_COLUMNS,
     "sources": SOURCE_COLUMNS,
     "figures": FIGURE_COLUMNS,
+    "victims": VICTIM_COLUMNS,
 }
 
 #: Columns read as numbers, where a leading ``-`` is a sign; every other column is text and may not
@@ -163,6 +197,7 @@ NUMERIC: Final[dict[str, frozenset[str]]] = {
     "incidents": frozenset({*MEASURES, "time_precision", "geo_precision", "latitude", "longitude"}),
     "sources": frozenset(),
     "figures": frozenset({"value"}),
+    "victims": frozenset({"age"}),
 }
 
 

@@ -21,6 +21,7 @@ from protestmap.dataset import schema
 from protestmap.dataset._columns import Columns
 from protestmap.dataset._csv import Problem, Table, read_table
 from protestmap.dataset._fastcsv import WHITESPACE, re2_class, trim
+from protestmap.dataset.victims import check_victims
 
 __all__ = ["PlaceRegistry", "Problem", "ValidationReport", "dataset_paths", "validate_dataset"]
 
@@ -288,12 +289,28 @@ def validate_dataset(
         All tables read and all problems found; ``report.ok`` is true when there is none.
     """
     report = ValidationReport()
-    for role, file in dataset_paths(Path(path)).items():
+    paths = dataset_paths(Path(path))
+    for role, file in paths.items():
         report.tables[role] = read(file, schema.COLUMNS[role])
+    victims = paths["incidents"].parent / schema.VICTIMS_FILE
+    if victims.is_file():
+        report.tables["victims"] = read(victims, schema.COLUMNS["victims"])
     out: list[Problem] = [p for t in report.tables.values() for p in t.problems]
     columns = {role: Columns(table, out) for role, table in report.tables.items()}
     source_ids = _check_sources(columns["sources"])
     event_ids = _check_incidents(columns["incidents"], source_ids, places)
     _check_figures(columns["figures"], event_ids, source_ids)
+    if "victims" in columns:
+        fatalities = _fatalities(columns["incidents"])
+        check_victims(columns["victims"], fatalities=fatalities, ubigeo_problems=_ubigeo_problems(places))
+        _check_sources_cited(columns["victims"], source_ids)
     report.problems = sorted(set(out))
     return report
+
+
+def _fatalities(c: Columns) -> dict[str, int | None]:
+    """Each incident's fatalities by event_id (None when empty or not a count, which is reported anyway)."""
+    if not (c.has("event_id") and c.has("fatalities")):
+        return {}
+    ids, counts = c.get("event_id").to_pylist(), c.get("fatalities").to_pylist()
+    return {e: int(n) if n.isdigit() and n.isascii() else None for e, n in zip(ids, counts, strict=True) if e}

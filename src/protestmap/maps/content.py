@@ -29,6 +29,7 @@ __all__ = [
     "popup_html",
     "present",
     "tooltip_text",
+    "victims_html",
 ]
 
 
@@ -45,6 +46,8 @@ class MapInput(Protocol):
         INEI boundaries, or None (markers only).
     sources, figures
         The source table indexed by ``source_id``, and the per-source figures.
+    victims
+        The named victims (``victims.csv``), or None.
     warning
         Why boundaries are missing, when they are.
     """
@@ -54,6 +57,7 @@ class MapInput(Protocol):
     boundaries: Boundaries | None
     sources: pd.DataFrame
     figures: pd.DataFrame
+    victims: pd.DataFrame | None
     warning: str
 
 
@@ -175,7 +179,49 @@ def _source_line(source_id: str, sources: pd.DataFrame) -> str:
     return f"<li>{html.escape(text)}</li>"
 
 
-def popup_html(row: Any, sources: pd.DataFrame, figures: pd.DataFrame | None = None) -> str:
+def _victim_line(victim: Any) -> str:
+    name = str(victim["name"]) if present(victim.get("name")) else "name not reported"
+    facts = [f"{int(victim['age'])}"] if present(victim.get("age")) else []
+    cause = str(victim["cause"]).replace("_", " ")
+    facts.append(cause if cause != "unknown" else "cause not reported")
+    if present(victim.get("date_of_death")):
+        died = _date(victim["date_of_death"])
+        wounded = _date(victim.get("date_wounded")) if present(victim.get("date_wounded")) else died
+        facts.append(f"died {died}" + (f", hurt {wounded}" if wounded != died else ""))
+    if str(victim.get("role")) in {"police", "soldier"}:
+        facts.append(str(victim["role"]))
+    if str(victim.get("counted")) == "no":
+        facts.append("not in this incident's count")
+    return f"<li>{html.escape(name)} ({html.escape(', '.join(facts))})</li>"
+
+
+def victims_html(row: Any, victims: pd.DataFrame | None) -> str:
+    """List the named victims of one incident, small, for its popup (empty when there are none).
+
+    Parameters
+    ----------
+    row
+        One incident (a pandas row or mapping).
+    victims
+        The victims table (``victims.csv``), or None.
+
+    Returns
+    -------
+    str
+        An escaped HTML list: name (initials for minors), age, cause, dates.
+    """
+    if victims is None or not len(victims):
+        return ""
+    mine = victims[victims["event_id"] == row["event_id"]]
+    if not len(mine):
+        return ""
+    items = "".join(_victim_line(v) for _, v in mine.iterrows())
+    return f"<div class='pm-victims' style='font-size:smaller'>Victims named in sources:<ul>{items}</ul></div>"
+
+
+def popup_html(
+    row: Any, sources: pd.DataFrame, figures: pd.DataFrame | None = None, *, victims: pd.DataFrame | None = None
+) -> str:
     """Build the popup of one incident: dates, place, type, counts, notes and every source.
 
     Parameters
@@ -186,6 +232,8 @@ def popup_html(row: Any, sources: pd.DataFrame, figures: pd.DataFrame | None = N
         The source table indexed by ``source_id``.
     figures
         Per-source figures; where sources disagree, each figure is listed with its source.
+    victims
+        The named victims; those of this incident are listed (see :func:`victims_html`).
 
     Returns
     -------
@@ -214,6 +262,7 @@ def popup_html(row: Any, sources: pd.DataFrame, figures: pd.DataFrame | None = N
                 for _, f in mine.iterrows()
             )
             parts.append(f"<div>Figures by source:<ul>{items}</ul></div>")
+    parts.append(victims_html(row, victims))
     refs = [s.strip() for s in str(row["source_ids"]).split(";") if s.strip()]
     parts.append("<div>Sources:<ol>" + "".join(_source_line(s, sources) for s in refs) + "</ol></div>")
     parts.append(f"<div class='pm-id'>{esc(str(row['event_id']))}</div></div>")

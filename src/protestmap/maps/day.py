@@ -102,7 +102,7 @@ def _markers(group: folium.FeatureGroup, rows: pd.DataFrame, key: str, day: dt.d
         )
         bind_text(
             marker,
-            popup=popup_html(row, prepared.sources, prepared.figures),
+            popup=popup_html(row, prepared.sources, prepared.figures, victims=prepared.victims),
             tooltip=tooltip_text(row),
         )
         marker.add_to(group)

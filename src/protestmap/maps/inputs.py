@@ -47,6 +47,7 @@ class MapData:
     figures: pd.DataFrame = field(
         default_factory=lambda: _empty(("event_id", "source_id", "measure", "value", "as_of", "note"))
     )
+    victims: pd.DataFrame | None = None
     boundaries: Boundaries | None = None
     unresolved: pd.DataFrame = field(default_factory=lambda: _empty(("event_id", "query", "status", "reason")))
     warning: str = ""

@@ -70,7 +70,7 @@ def _events(rows: pd.DataFrame, prepared: MapInput, first: dt.date, level: str) 
                 "injured": _int(row["injured"]),
                 "unit": row[unit_column] if present(row[unit_column]) else None,
                 "area": area if present(area) else None,
-                "popup": popup_html(row, prepared.sources, prepared.figures),
+                "popup": popup_html(row, prepared.sources, prepared.figures, victims=prepared.victims),
                 "tooltip": tooltip_text(row),
             }
         )
