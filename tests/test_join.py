@@ -107,7 +107,7 @@ def test_window_and_province_level(joined: pd.DataFrame) -> None:
     assert january.loc["2111", "fatalities"] == 19  # San Román: 18 + police officer
     assert january.loc["2111", "n_blockade"] == 1
     assert january.loc["2111", "population"] == 307_417  # San Román, INEI 2017 census
-    assert january.loc["2111", "fatalities_per_100k"] == pytest.approx(18 * 100_000 / 307_417, abs=0.01)
+    assert january.loc["2111", "fatalities_per_100k"] == pytest.approx(19 * 100_000 / 307_417, abs=0.01)
     lima = aggregate(joined, by="province").set_index("ubigeo")
     assert lima.loc["1501", "population"] == 8_574_974
 
