@@ -77,7 +77,10 @@ def test_map_state_title_layers_and_attribution(prepared) -> None:
     assert externals == [
         "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js",
         "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css",
-    ], "only Leaflet itself is loaded"
+        "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/leaflet.markercluster.js",
+        "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/MarkerCluster.css",
+        "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/MarkerCluster.Default.css",
+    ], "only Leaflet and Leaflet.markercluster are loaded"
 
 
 def test_self_contained_page_has_no_external_reference(prepared) -> None:
@@ -95,8 +98,11 @@ def test_popup_lists_every_source_and_disagreeing_figures(prepared) -> None:
     for source_id in row["source_ids"].split(";"):
         outlet = prepared.sources.loc[source_id, "outlet"]
         assert outlet.replace("&", "&amp;") in popup
-    assert popup.count("<li>fatalities:") >= 8
-    assert "seed article 001_db12b1f615bd43cf.txt" in popup
+    assert popup.count("<li>dead:") >= 8
+    assert "001_db12b1f615bd43cf.txt" not in popup, "seed articles are named by title, not by file"
+    assert "Peruvian Regime Kills 9 Protesters in Juliaca" in popup
+    assert "<li>dead: 9 — Kawsachun News, 2023-01-10; as of 2023-01-09" in popup, "figures name outlet and date"
+    assert "seed-001" not in popup, "no internal source ids"
 
 
 def test_escaping_of_untrusted_text(prepared) -> None:

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from protestmap import settings
 from protestmap._io import write_atomic
 from protestmap.errors import RenderError
-from protestmap.maps.content import LAYERS, Window
+from protestmap.maps.cluster import ClusterAssets
+from protestmap.maps.content import Window
 from protestmap.maps.elements import (
     AREA_PANE,
     Attribution,
@@ -25,9 +26,9 @@ from protestmap.maps.elements import (
     GeoJsonLayer,
     LayerRegistry,
     LeafletAssets,
-    Legend,
     Title,
 )
+from protestmap.maps.i18n import Catalogue
 
 if TYPE_CHECKING:
     import folium
@@ -53,12 +54,14 @@ class MapExtras(Protocol):
 
     ``protestmap_not_drawn`` (both maps) holds the incidents of the view shown in no layer, with the
     reason; ``protestmap_counts`` (day map) the features in each layer; ``protestmap_payload``
-    (timeline) the data the page embeds.
+    (timeline) the data the page embeds; ``protestmap_notice`` (day map) what the terminal must
+    also say about the view, e.g. a date outside the data's coverage.
     """
 
     protestmap_not_drawn: pd.DataFrame
     protestmap_counts: dict[str, int]
     protestmap_payload: dict[str, Any]
+    protestmap_notice: str
 
 
 def extras(fmap: folium.Map) -> MapExtras:
@@ -102,9 +105,9 @@ def new_map(*, self_contained: bool, boundaries: Boundaries | None) -> folium.Ma
     return fmap
 
 
-def bind_text(layer: Any, *, popup: str | None = None, tooltip: str | None = None) -> None:
-    """Bind a popup and/or tooltip (already escaped HTML) to a layer through JSON strings."""
-    layer.add_child(BindText(popup=popup, tooltip=tooltip))
+def bind_text(layer: Any, *, popup: str | None = None, tooltip: str | None = None, label: str = "") -> None:
+    """Bind a popup and/or tooltip (already escaped HTML) and an accessible name to a layer through JSON strings."""
+    layer.add_child(BindText(popup=popup, tooltip=tooltip, label=label))
 
 
 def layer_registry(fmap: folium.Map, groups: dict[str, Any]) -> None:
@@ -113,21 +116,27 @@ def layer_registry(fmap: folium.Map, groups: dict[str, Any]) -> None:
 
 
 def finish_map(
-    fmap: folium.Map, *, title: str, window: Window, warning: str = "", missing: str = ""
+    fmap: folium.Map,
+    *,
+    title: str,
+    window: Window,
+    legend: Any,
+    warning: str = "",
+    missing: str = "",
+    text: Catalogue | None = None,
 ) -> folium.LayerControl:
     """Add the title, legend, attribution and layer control; return the control.
 
-    ``title`` and ``missing`` (the note on incidents not drawn) are already escaped.
+    ``title`` and ``missing`` (the note on incidents not drawn) are already escaped; ``legend``
+    is a :class:`protestmap.maps.legend.Legend`; ``text`` the page's catalogue (English default).
     """
     import folium
 
     from protestmap.spatial.boundaries import ATTRIBUTION
 
     fmap.add_child(Title(title, warning=warning, missing=missing))
-    layers = [(label, colour) for label, colour, _ in LAYERS.values()]
-    ramp = [settings.NO_DEATHS_COLOUR, *settings.DEATH_COLOURS]
-    fmap.add_child(Legend(layers=layers, ramp=ramp, window=window.label()))
-    fmap.add_child(Attribution(f"{ATTRIBUTION} · Incidents: protestmap, sources in each popup"))
+    fmap.add_child(legend)
+    fmap.add_child(Attribution(f"{ATTRIBUTION} · {(text or Catalogue())('attribution')}"))
     control = folium.LayerControl(collapsed=False)
     control.add_to(fmap)
     return control
@@ -162,6 +171,8 @@ def page_html(fmap: folium.Map, *, self_contained: bool) -> str:
         for child in fmap._children.values():
             if isinstance(child, LeafletAssets) and child.inline is None:
                 child.inline = _leaflet_files()
+            if isinstance(child, ClusterAssets):
+                child.make_inline()
     page = fmap.get_root().render()
     if self_contained:
         leftovers = re.findall(r'<(?:script|link)[^>]+(?:src|href)="https?://[^"]+"', page)

@@ -5,6 +5,10 @@
 function protestmapStartTimeline(map, data, groups, control) {
   "use strict";
   var spans = data.span_layers;
+  var words = data.strings;
+  function fill(template, values) {  // fill the catalogue's {name} placeholders
+    return template.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
+  }
   function esc(text) {
     return String(text).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" }[c];
@@ -14,25 +18,27 @@ function protestmapStartTimeline(map, data, groups, control) {
     var a = data.agg;
     data.events = a.layer.map(function (li, i) {
       var where = data.unit_points[a.unit[i]] || data.centre;
-      var text = a.n[i] + " incidents (" + data.layer_labels[li] + ") in " + (data.unit_names[a.unit[i]] || a.unit[i]) +
-        ", " + data.days[a.start[i]] + (a.end[i] > a.start[i] ? " to " + data.days[a.end[i]] : "") + ": " +
-        a.deaths[i] + " dead, " + a.injured[i] + " injured";
+      var when = a.end[i] > a.start[i] ? fill(words["date.range"], { start: data.days[a.start[i]], end: data.days[a.end[i]] }) : data.days[a.start[i]];
+      var text = fill(words["agg.text"], { n: a.n[i], layer: data.layer_labels[li], unit: data.unit_names[a.unit[i]] || a.unit[i],
+        when: when, deaths: a.deaths[i], injured: a.injured[i] });
       return { layer: data.layer_keys[li], start: a.start[i], end: a.end[i], lat: where[0], lon: where[1],
         r: 4 + 2 * Math.sqrt(a.n[i]), colour: data.layer_colours[li], deaths: a.deaths[i], injured: a.injured[i],
-        unit: a.unit[i], area: null, popup: esc(text) + "<br>Open the incident table for each incident's sources.",
-        tooltip: esc(text) };
+        unit: a.unit[i], area: null, popup: esc(text) + "<br>" + esc(words["agg.more"]),
+        tooltip: esc(text), name: text };
     });
   }
-  function build(ev) {  // markers are created the first time they are shown
-    var style = { radius: ev.r, color: ev.colour, weight: 1, fillColor: ev.colour, fillOpacity: 0.55 };
-    var layer = L.circleMarker([ev.lat, ev.lon], style);
-    if (ev.area && data.areas[ev.area]) {
-      var area = L.geoJSON(data.areas[ev.area], { pane: "pm-areas", style: { color: ev.colour, weight: 1.5, fillOpacity: 0.18, dashArray: "4 3" } });
-      layer = L.featureGroup([area, layer]);
+  function build(ev) {  // markers are created the first time they are shown; the popup belongs to the marker
+    var style = { radius: ev.r, color: data.outline.marker, weight: 1.5, fillColor: ev.colour, fillOpacity: 0.6 };
+    var marker = L.circleMarker([ev.lat, ev.lon], style);
+    marker.bindPopup(ev.popup, data.popup_options);
+    marker.bindTooltip(ev.tooltip, { sticky: true });
+    if (window.protestmapLabelMarker) { window.protestmapLabelMarker(marker, ev.name); }
+    if (ev.area && data.areas[ev.area]) {  // context only: no clicks, below the markers
+      var area = L.geoJSON(data.areas[ev.area], { pane: "pm-areas", interactive: false,
+        style: { color: ev.colour, weight: 1.5, fillOpacity: 0.18, dashArray: "4 3" } });
+      return L.featureGroup([area, marker]);
     }
-    layer.bindPopup(ev.popup, { maxWidth: 380 });
-    layer.bindTooltip(ev.tooltip, { sticky: true });
-    return layer;
+    return marker;
   }
   var markers = data.events.map(function (ev) { return { ev: ev, layer: null, shown: false }; });
   var choropleth = null;
@@ -40,12 +46,13 @@ function protestmapStartTimeline(map, data, groups, control) {
     choropleth = L.geoJSON(data.units, { pane: "pm-areas", style: { color: "#555", weight: 0.6, fillColor: data.no_deaths, fillOpacity: 0.7 } });
     choropleth.eachLayer(function (l) { l.bindTooltip(l.feature.properties.label, { sticky: true }); });
     choropleth.addTo(map);
-    control.addOverlay(choropleth, "Deaths by unit (cumulative or in the window)");
+    control.addOverlay(choropleth, words["choropleth.timeline"]);
   }
-  var ramp = data.ramp;
-  function colour(v, top) {
-    if (!v || top <= 0) { return data.no_deaths; }
-    return ramp[Math.min(ramp.length - 1, Math.floor(ramp.length * v / (top + 1e-9)))];
+  function colour(v) {  // fixed classes over the whole period: a colour means the same number on every day
+    var bounds = data.classes.bounds, k = 0;
+    if (!v) { return data.no_deaths; }
+    while (k + 1 < bounds.length && v >= bounds[k + 1]) { k += 1; }
+    return data.classes.colours[k];
   }
   var slider = document.getElementById("pm-slider");
   var label = document.getElementById("pm-day");
@@ -75,7 +82,9 @@ function protestmapStartTimeline(map, data, groups, control) {
         shown[ev.layer] = (shown[ev.layer] || 0) + 1;
         var today = ev.start === t && !span;
         if (!m.layer.eachLayer) {
-          m.layer.setStyle({ weight: today ? 3 : 1, color: today && ev.layer === "deaths" ? "#000" : ev.colour });
+          var emphasised = today && ev.layer === "deaths";
+          m.layer.setStyle({ weight: emphasised ? 3 : 1.5, color: emphasised ? data.outline.today : data.outline.marker,
+            fillOpacity: today ? 0.9 : 0.6 });
         }
         if (!span && ev.start >= from) {
           deaths += ev.deaths; injured += ev.injured;
@@ -87,24 +96,24 @@ function protestmapStartTimeline(map, data, groups, control) {
       if (ev.start <= t && ev.end >= from) { deaths += ev.deaths; injured += ev.injured; }
     });
     if (choropleth) {
-      var top = 0;
-      Object.keys(perUnit).forEach(function (k) { top = Math.max(top, perUnit[k]); });
+      var span = n > 0 ? fill(words["window.days"], { n: n }) : words["window.cumulative"];
       choropleth.eachLayer(function (l) {
         var v = perUnit[l.feature.properties.ubigeo] || 0;
-        l.setStyle({ fillColor: colour(v, top) });
-        l.setTooltipContent(l.feature.properties.label + ": " + v + " dead");
+        l.setStyle({ fillColor: colour(v) });
+        l.setTooltipContent(fill(esc(words["tip.deaths"]), { name: l.feature.properties.label, value: v, window: esc(span) }));
       });
     }
     var notes = data.national.filter(function (ev) { return ev.start <= t && ev.end >= t; }).map(function (ev) { return ev.text; });
-    label.textContent = data.days[t];
-    totals.textContent = (n > 0 ? "last " + n + " days: " : "to date: ") + deaths + " dead, " + injured + " injured" +
+    label.textContent = data.day_labels[t];
+    totals.textContent = (n > 0 ? fill(words["totals.window"], { n: n }) : words["totals.cumulative"]) +
+      fill(words["totals.counts"], { deaths: deaths, injured: injured }) +
       (notes.length ? " · " + notes.join(" · ") : "");
     window.protestmapTimeline.shown = shown;
   }
 
   function play() {
-    if (state.timer) { clearInterval(state.timer); state.timer = null; button.textContent = "Play"; return; }
-    button.textContent = "Pause";
+    if (state.timer) { clearInterval(state.timer); state.timer = null; button.textContent = words["control.play"]; return; }
+    button.textContent = words["control.pause"];
     state.timer = setInterval(function () {
       if (state.day >= data.days.length - 1) { play(); return; }
       setDay(state.day + 1);
