@@ -187,19 +187,23 @@ class MapFile(NamedTuple):
         Incidents of the view shown in no layer, with the reason (``event_id``, ``reason``).
     mismatches
         Points that disagree with their stated unit.
+    notice
+        What the page also says about the view, e.g. a date outside the data's coverage.
     """
 
     path: Path
     warning: str
     not_drawn: pd.DataFrame
     mismatches: pd.DataFrame
+    notice: str = ""
 
 
 def _save(fmap: folium.Map, prepared: Prepared, target: Path, *, self_contained: bool) -> MapFile:
     from protestmap.maps.page import extras, save_map
 
     path = save_map(fmap, target, self_contained=self_contained)
-    return MapFile(path, prepared.warning, extras(fmap).protestmap_not_drawn, prepared.mismatches)
+    notice = getattr(fmap, "protestmap_notice", "")
+    return MapFile(path, prepared.warning, extras(fmap).protestmap_not_drawn, prepared.mismatches, notice)
 
 
 def write_day_map(
@@ -211,12 +215,13 @@ def write_day_map(
     boundaries_dir: str | os.PathLike[str] | None = None,
     out: Path | None = None,
     self_contained: bool = False,
+    lang: str = "en",
 ) -> MapFile:
     """Prepare the incidents and write the map of ``day`` (default ``maps/peru-protests-DAY.html``)."""
     from protestmap.maps.day import render_date_map
 
     prepared = prepare(data, boundaries_dir=boundaries_dir)
-    fmap = render_date_map(prepared, day, level=level, window=window, self_contained=self_contained)
+    fmap = render_date_map(prepared, day, level=level, window=window, self_contained=self_contained, lang=lang)
     target = out or Path("maps") / f"peru-protests-{day:%Y-%m-%d}.html"
     return _save(fmap, prepared, target, self_contained=self_contained)
 
@@ -231,13 +236,14 @@ def write_timeline(
     boundaries_dir: str | os.PathLike[str] | None = None,
     out: Path | None = None,
     self_contained: bool = False,
+    lang: str = "en",
 ) -> MapFile:
     """Prepare the incidents and write the timeline (default ``maps/peru-protests-timeline.html``)."""
     from protestmap.maps.timeline import render_timeline_map
 
     prepared = prepare(data, boundaries_dir=boundaries_dir)
     fmap = render_timeline_map(
-        prepared, start=start, end=end, level=level, window=window, self_contained=self_contained
+        prepared, start=start, end=end, level=level, window=window, self_contained=self_contained, lang=lang
     )
     target = out or Path("maps") / "peru-protests-timeline.html"
     return _save(fmap, prepared, target, self_contained=self_contained)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
-from protestmap.cli.output import Format, Level, render_rows
+from protestmap.cli.output import Format, Language, Level, render_rows
 from protestmap.cli.support import (
     DataOption,
     Day,
@@ -246,6 +246,9 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
         ),
     ] = False,
     open_page: Annotated[bool, typer.Option("--open", help="Open the page in a web browser.")] = False,
+    lang: Annotated[
+        Language, typer.Option("--lang", help="Language of the page: labels, legend, popups and dates.")
+    ] = Language.en,
 ) -> None:
     """Write an interactive map: the state of Peru on one day, or a timeline over the period.
 
@@ -277,6 +280,7 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
             boundaries_dir=boundaries,
             out=out,
             self_contained=self_contained,
+            lang=lang.value,
         )
     else:
         if start is not None or end is not None:
@@ -290,6 +294,7 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
             boundaries_dir=boundaries,
             out=out,
             self_contained=self_contained,
+            lang=lang.value,
         )
     _report_map(written)
     if open_page:
@@ -302,6 +307,8 @@ def _report_map(written: MapFile) -> None:
     """Tell the terminal what the page cannot: missing boundaries, rows not drawn, join mismatches."""
     from protestmap.spatial.join import mismatch_summary
 
+    if written.notice:
+        err(f"note: {written.notice}")
     if written.warning:
         err(f"warning: {written.warning} The map shows incident markers only.")
     missing = written.not_drawn

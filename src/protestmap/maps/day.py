@@ -206,8 +206,11 @@ def _choropleths(fmap: folium.Map, prepared: MapInput, day: dt.date, *, level: s
     _choropleth(shown, deaths, name=name, show=True, population=None, text=text, window=window).add_to(fmap)
     population = load_population()
     name = text("choropleth.rate", level=where)
-    if not shown["ubigeo"].isin(population.index).any():
+    known = int(shown["ubigeo"].isin(population.index).sum())
+    if known == 0:
         name += " — " + text("rate.empty", level=where)
+    elif known < len(shown):
+        name += " — " + text("rate.partial", n=known, total=len(shown))
     _choropleth(shown, deaths, name=name, show=False, population=population, text=text, window=window).add_to(fmap)
     return units
 
