@@ -226,7 +226,7 @@ def write_day_map(
     return _save(fmap, prepared, target, self_contained=self_contained)
 
 
-def write_timeline(
+def write_timeline(  # noqa: PLR0913 - keyword options mirroring the CLI's render command
     *,
     start: dt.date | None = None,
     end: dt.date | None = None,

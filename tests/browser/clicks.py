@@ -152,3 +152,34 @@ def _reach_one(page: Any, marker: dict[str, Any], *, steps: int, result: Reach) 
             return f"the popup shown is another one: {shown[:60]!r}"
         page.wait_for_timeout(100)
     return f"still clustered after {steps} clicks"
+
+
+FIND = """
+([needle]) => {
+  let stamp = null;
+  Object.values(window.protestmapLayers).forEach(g => g.eachLayer(l => {
+    (l.getLatLng ? [l] : l.getLayers()).forEach(t => {
+      const p = t.getPopup && t.getPopup();
+      if (stamp === null && p && p.getContent().includes(needle) && t.getLatLng) stamp = L.stamp(t);
+    });
+  }));
+  return stamp;
+}
+"""
+
+
+def show(page: Any, needle: str, *, steps: int = 14) -> tuple[float, float]:
+    """Click clusters open until the marker whose popup holds ``needle`` is drawn; return its screen point."""
+    stamp = page.evaluate(FIND, [needle])
+    assert stamp is not None, f"no marker's popup holds {needle!r}"
+    for _ in range(steps):
+        where = _settled(page, stamp)
+        if where["covered"]:
+            page.evaluate(CENTRE, [stamp])
+            where = _settled(page, stamp)
+        if where["kind"] == "marker":
+            return where["x"], where["y"]
+        assert where["kind"] == "cluster" and where["ok"], where
+        page.mouse.click(where["x"], where["y"])
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{needle} is still clustered after {steps} clicks")

@@ -24,6 +24,7 @@ from folium.plugins import MarkerCluster
 from folium.template import Template
 
 from protestmap.errors import RenderError
+from protestmap.maps.content import POPUP_BODY_STYLE
 from protestmap.maps.elements import RenderOnce
 
 __all__ = [
@@ -78,7 +79,7 @@ def _own_script() -> str:
 
 
 class ClusterAssets(RenderOnce):
-    """Leaflet.markercluster (linked or inlined) and the page's small clustering helpers.
+    """Leaflet.markercluster (linked or inlined), the page's small clustering helpers and popup style.
 
     Parameters
     ----------
@@ -97,6 +98,7 @@ class ClusterAssets(RenderOnce):
 <link rel="stylesheet" href="{{ this.cdn|e }}MarkerCluster.Default.css"/>
 {%- endif %}
 <script>{{ this.helpers }}</script>
+<style>.pm-popup-body{ {{- this.popup_style -}} }</style>
 {% endmacro %}"""
     )
 
@@ -107,6 +109,7 @@ class ClusterAssets(RenderOnce):
         self.cdn = _CDN
         self.files = markercluster_files() if inline else ("", "")
         self.helpers = _own_script()
+        self.popup_style = POPUP_BODY_STYLE
 
     def make_inline(self) -> None:
         """Inline the files from now on (a page made for the web, then saved self-contained)."""
@@ -128,6 +131,7 @@ class ClusterGroup(MarkerCluster, RenderOnce):
         """{% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.markerClusterGroup({{ this.options|tojson }});
 {{ this.get_name() }}.options.iconCreateFunction = protestmapClusterIcon({{ this.label|tojson }});
+protestmapNoTabStops({{ this._parent.get_name() }});
 {% endmacro %}"""
     )
 

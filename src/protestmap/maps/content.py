@@ -143,10 +143,14 @@ def parse_window(text: str) -> Window:
 
 def present(value: object) -> bool:
     """Tell whether a cell holds a value (not None, NaN, NA, NaT or an empty string)."""
-    import pandas as pd
-
     if value is None or (isinstance(value, str) and not value):
         return False
+    if isinstance(value, (str, int)):  # the common cases, without pandas' overhead
+        return True
+    if isinstance(value, float):
+        return value == value  # NaN is the only float not equal to itself
+    import pandas as pd
+
     try:
         return not bool(pd.isna(cast("Any", value)))  # pandas-stubs narrow isna's argument; it takes any object
     except (TypeError, ValueError):
@@ -157,6 +161,9 @@ def _date(value: object) -> str:
     return value.strftime("%Y-%m-%d") if present(value) and hasattr(value, "strftime") else ""
 
 
+#: The popup's body scrolls inside a box of limited height, so its title stays in view (the
+#: class is styled by :class:`protestmap.maps.cluster.ClusterAssets`).
+POPUP_BODY_STYLE = "max-height:min(260px,45vh);overflow-y:auto"
 _COUNTED = ("fatalities", "injured", "arrested", "blockade_points")
 _FIGURES_FILE = re.compile(r"\bsource_figures(?:\.csv)?\b")
 
@@ -184,8 +191,8 @@ class PopupBook:
     """What every popup of a page looks up, prepared once per table.
 
     Each source's list item and each incident's "figures by source" items are rendered once
-    (a dict of sources, a ``groupby`` of the figures), so building a popup is a few dict
-    look-ups instead of a filter of the figures table and a ``.loc`` per source.
+    (a dict of sources, the figures grouped by incident in one pass), so building a popup is a
+    few dict look-ups instead of a filter of the figures table and a ``.loc`` per source.
 
     Parameters
     ----------
@@ -206,11 +213,12 @@ class PopupBook:
             cited[str(source_id)] = outlet
             title = f": “{src['title']}”" if present(src.get("title")) else ""
             self.sources[str(source_id)] = f"<li>{html.escape(outlet + title)}{_link(src.get('url'), text)}</li>"
-        self.figures: dict[str, str] = {}
+        grouped: dict[str, list[str]] = {}
         if figures is not None and len(figures):
-            for event_id, mine in figures.groupby("event_id", sort=False):
-                items = "".join(self._figure(f, cited) for f in mine.to_dict("records"))
-                self.figures[str(event_id)] = f"<div>{html.escape(text('popup.figures'))}<ul>{items}</ul></div>"
+            for figure in figures.to_dict("records"):  # one pass, grouped by incident in a dict
+                grouped.setdefault(str(figure["event_id"]), []).append(self._figure(figure, cited))
+        heading = html.escape(text("popup.figures"))
+        self.figures = {event: f"<div>{heading}<ul>{''.join(items)}</ul></div>" for event, items in grouped.items()}
 
     def _figure(self, figure: Mapping[Any, Any], cited: dict[str, str]) -> str:
         measure = str(figure["measure"])
@@ -225,8 +233,12 @@ class PopupBook:
         """Return the list item of one source (its id alone when the table does not have it)."""
         return self.sources.get(source_id) or f"<li>{html.escape(source_id)}</li>"
 
-    def popup(self, row: Any) -> str:
-        """Build the popup of one incident: dates, place, type, counts, notes and every source."""
+    def popup_parts(self, row: Any) -> tuple[str, list[str], str]:
+        """Split the popup of one incident around its list of sources: (head, source ids, tail).
+
+        The timeline embeds every source's list item once for the whole page and each incident's
+        head and tail, so a source cited by hundreds of incidents is not repeated hundreds of times.
+        """
         text, esc = self.text, html.escape
         when = _date(row["event_date"])
         if present(row.get("end_date")) and _date(row["end_date"]) != when:
@@ -234,19 +246,27 @@ class PopupBook:
         units = ", ".join(str(row[c]) for c in ("admin3", "admin2", "admin1") if present(row.get(c)))
         counts = _counts(row, text)
         notes = _FIGURES_FILE.sub(text("popup.figures_ref"), str(row["notes"])) if present(row.get("notes")) else ""
-        refs = [s.strip() for s in str(row["source_ids"]).split(";") if s.strip()]
         parts = [
             f"<div class='pm-popup'><b class='pm-popup-title'>{esc(str(row['location']))}</b>",
-            "<div class='pm-popup-body' style='max-height:min(260px,45vh);overflow-y:auto'>",
+            "<div class='pm-popup-body'>",
             f"<div>{esc(when)} · {esc(text.event_type(str(row['event_type'])))}</div>",
             f"<div>{esc(units)}</div>" if units else "",
             f"<div><b>{esc(', '.join(counts))}</b></div>" if counts else "",
             f"<p>{esc(notes)}</p>" if notes else "",
             self.figures.get(str(row["event_id"]), ""),
-            f"<div>{esc(text('popup.sources'))}<ol>{''.join(self.source(s) for s in refs)}</ol></div>",
-            f"<div class='pm-id'>{esc(str(row['event_id']))}</div></div></div>",
         ]
-        return "".join(p for p in parts if p)
+        refs = [s.strip() for s in str(row["source_ids"]).split(";") if s.strip()]
+        return "".join(parts), refs, f"<div class='pm-id'>{esc(str(row['event_id']))}</div></div></div>"
+
+    def sources_heading(self) -> str:
+        """Return the escaped heading of the list of sources."""
+        return html.escape(self.text("popup.sources"))
+
+    def popup(self, row: Any) -> str:
+        """Build the popup of one incident: dates, place, type, counts, notes and every source."""
+        head, refs, tail = self.popup_parts(row)
+        items = "".join(self.source(s) for s in refs)
+        return f"{head}<div>{self.sources_heading()}<ol>{items}</ol></div>{tail}"
 
 
 def popup_html(

@@ -62,6 +62,7 @@ def _events(rows: pd.DataFrame, book: PopupBook, first: dt.date, level: str) -> 
         size = row["fatalities"] if key == "deaths" else row["blockade_points"]
         area = row["ubigeo"] if key in {"strikes", "curfews"} and row["scope"] == "regional" else None
         tooltip = tooltip_text(row, book.text)
+        head, refs, tail = book.popup_parts(row)
         events.append(
             {
                 "layer": key,
@@ -69,15 +70,15 @@ def _events(rows: pd.DataFrame, book: PopupBook, first: dt.date, level: str) -> 
                 "end": _index(end, first),
                 "lat": round(row["geometry"].y, 5),
                 "lon": round(row["geometry"].x, 5),
-                "r": 4 + 3 * math.sqrt(_int(size)),
+                "r": round(4 + 3 * math.sqrt(_int(size)), 1),
                 "colour": colour,
                 "deaths": _int(row["fatalities"]),
                 "injured": _int(row["injured"]),
                 "unit": row[unit_column] if present(row[unit_column]) else None,
                 "area": area if present(area) else None,
-                "popup": book.popup(row),
+                "popup": [head, tail],
+                "src": refs,
                 "tooltip": tooltip,
-                "name": html.unescape(tooltip),
             }
         )
     return events
@@ -163,7 +164,9 @@ def timeline_payload(
     national = rows[rows["scope"] == "national"]
     placed = rows[(rows["scope"] != "national") & rows.geometry.notna()]
     big = len(placed) > AGGREGATE_ABOVE
-    events = [] if big else _events(placed, PopupBook(prepared.sources, prepared.figures, text), first, level)
+    book = PopupBook(prepared.sources, prepared.figures, text)
+    events = [] if big else _events(placed, book, first, level)
+    cited = {source_id for event in events for source_id in event["src"]}
     days = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
     payload: dict[str, Any] = {
         "days": days,
@@ -192,6 +195,8 @@ def timeline_payload(
         "no_deaths": settings.NO_DEATHS_COLOUR,
         "outline": {"marker": MARKER_OUTLINE, "today": TODAY_OUTLINE},
         "strings": _strings(text),
+        "sources": {source_id: book.source(source_id) for source_id in sorted(cited)},
+        "sources_heading": book.sources_heading(),
         "popup_options": POPUP_OPTIONS,
         "centre": list(settings.PERU_CENTRE),
         "initial": len(days) - 1,
@@ -204,12 +209,12 @@ def timeline_payload(
         units = prepared.boundaries.layer(level)[["ubigeo", "name", "geometry"]].copy()
         units["label"] = units.pop("name").map(html.escape)
         payload["units"] = json.loads(units.to_json())
-        codes = {e["area"] for e in events if e["area"]}
-        for code in codes:
-            layer = prepared.boundaries.departments if len(code) == 2 else prepared.boundaries.provinces
-            shape = layer[layer["ubigeo"] == code[:4]]
-            if len(shape):
-                payload["areas"][code] = json.loads(shape[["ubigeo", "geometry"]].to_json())
+        drawn = set(units["ubigeo"])  # the page takes these areas from the choropleth's units
+        codes = {e["area"] for e in events if e["area"] and e["area"][:4] not in drawn}
+        for layer in (prepared.boundaries.departments, prepared.boundaries.provinces):
+            shapes = layer[layer["ubigeo"].isin({code[:4] for code in codes})][["ubigeo", "geometry"]]
+            for feature in json.loads(shapes.to_json())["features"]:  # one conversion per level
+                payload["areas"][feature["properties"]["ubigeo"]] = feature
     return payload
 
 

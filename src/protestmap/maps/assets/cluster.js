@@ -1,7 +1,7 @@
 // protestmap marker clustering: every marker layer of a page feeds one Leaflet.markercluster
 // group, so markers of different layers that sit on the same place are grouped (and spread out
 // at the last zoom) instead of covering each other, while each layer keeps its own tick box.
-/* exported protestmapSubGroup, protestmapClusterIcon, protestmapLabelMarker */
+/* exported protestmapSubGroup, protestmapClusterIcon, protestmapLabelMarker, protestmapNoTabStops */
 function protestmapSubGroup(cluster) {
   "use strict";
   // A layer group that is listed in the layer control but hands its point layers to the shared
@@ -64,4 +64,17 @@ function protestmapLabelMarker(layer, name) {
     var element = layer.getElement && layer.getElement();
     if (element) { element.setAttribute("aria-label", name); element.setAttribute("role", "img"); }
   });
+}
+
+function protestmapNoTabStops(map) {
+  "use strict";
+  // Chromium makes every interactive SVG path a tab stop: dozens of areas and markers would stand
+  // between a keyboard user and the controls. Paths keep their names for screen readers, but
+  // leave the tab order; the numbered cluster icons and the controls stay in it.
+  function untab(layer) {
+    var element = layer.getElement && layer.getElement();
+    if (element && element.tagName.toLowerCase() === "path") { element.setAttribute("tabindex", "-1"); }
+  }
+  map.eachLayer(untab);
+  map.on("layeradd", function (e) { untab(e.layer); });
 }

@@ -27,14 +27,24 @@ function protestmapStartTimeline(map, data, groups, control) {
         tooltip: esc(text), name: text };
     });
   }
+  var unitShapes = {};  // areas that are choropleth units are embedded once, with the units
+  if (data.units) { data.units.features.forEach(function (f) { unitShapes[f.properties.ubigeo] = f; }); }
+  function popupOf(ev) {  // each source's list item is in the page once (data.sources), see PopupBook.popup_parts
+    if (typeof ev.popup === "string") { return ev.popup; }
+    var items = ev.src.map(function (id) { return data.sources[id] || "<li>" + esc(id) + "</li>"; }).join("");
+    return ev.popup[0] + "<div>" + data.sources_heading + "<ol>" + items + "</ol></div>" + ev.popup[1];
+  }
   function build(ev) {  // markers are created the first time they are shown; the popup belongs to the marker
     var style = { radius: ev.r, color: data.outline.marker, weight: 1.5, fillColor: ev.colour, fillOpacity: 0.6 };
     var marker = L.circleMarker([ev.lat, ev.lon], style);
-    marker.bindPopup(ev.popup, data.popup_options);
+    marker.bindPopup(popupOf(ev), data.popup_options);
     marker.bindTooltip(ev.tooltip, { sticky: true });
-    if (window.protestmapLabelMarker) { window.protestmapLabelMarker(marker, ev.name); }
-    if (ev.area && data.areas[ev.area]) {  // context only: no clicks, below the markers
-      var area = L.geoJSON(data.areas[ev.area], { pane: "pm-areas", interactive: false,
+    if (window.protestmapLabelMarker) {  // the accessible name is the tooltip as plain text (parsed, never run)
+      window.protestmapLabelMarker(marker, ev.name || new DOMParser().parseFromString(ev.tooltip, "text/html").documentElement.textContent);
+    }
+    var shape = ev.area && (data.areas[ev.area.slice(0, 4)] || unitShapes[ev.area.slice(0, 4)]);
+    if (shape) {  // context only: no clicks, below the markers
+      var area = L.geoJSON(shape, { pane: "pm-areas", interactive: false,
         style: { color: ev.colour, weight: 1.5, fillOpacity: 0.18, dashArray: "4 3" } });
       return L.featureGroup([area, marker]);
     }
