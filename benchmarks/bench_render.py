@@ -75,7 +75,7 @@ def resampled(prepared, n: int, rng: np.random.Generator):
     jitter = rng.normal(0, 0.05, (n, 2))
     frame = picks.assign(event_id=new_ids)
     frame = frame.set_geometry(gpd.points_from_xy(picks.geometry.x + jitter[:, 0], picks.geometry.y + jitter[:, 1]))
-    by_event = dict(prepared.figures.groupby("event_id"))
+    by_event = dict(iter(prepared.figures.groupby("event_id")))
     figures = [by_event[old].assign(event_id=new) for new, old in renamed.items() if old in by_event]
     return frame.set_crs("EPSG:4326", allow_override=True), pd.concat(figures, ignore_index=True)
 

@@ -118,7 +118,7 @@ def test_timeline_payload_honours_spans(prepared) -> None:
     payload = timeline_payload(prepared)
     days = payload["days"]
     assert days[0] == "2022-12-07" and days[-1] == "2023-04-05"  # the last emergency decree ends on 5 April
-    puno_strike = [e for e in payload["events"] if e["layer"] == "strikes" and e["area"] == "21"]
+    puno_strike = [e for e in payload["events"] if e["layer"] == "strikes" and e.get("area") == "21"]
     assert [(days[e["start"]], days[e["end"]]) for e in puno_strike] == [
         ("2023-01-04", "2023-03-05"),  # the indefinite strike
         ("2023-03-21", "2023-03-22"),  # the 48-hour 'paro seco'

@@ -45,7 +45,8 @@ LOCATE = """
   const hit = document.elementFromPoint(x, y);
   const covered = !!(hit && hit.closest('.leaflet-control, #pm-title, #pm-legend, #pm-controls'));
   const ok = clustered ? !!(hit && parent._icon && parent._icon.contains(hit)) : hit === marker._path;
-  const rect = clustered && parent._icon ? parent._icon.getBoundingClientRect() : null;
+  const drawn = clustered ? parent._icon : marker._path;  // where it is drawn, once the map has settled
+  const rect = drawn ? drawn.getBoundingClientRect() : null;
   return { kind: clustered ? 'cluster' : 'marker', x, y, ok, covered, what: hit ? hit.outerHTML.slice(0, 80) : null,
     icon: rect ? [rect.left + rect.width / 2, rect.top + rect.height / 2] : null };
 }

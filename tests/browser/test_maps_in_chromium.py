@@ -79,7 +79,9 @@ def test_timeline_slider_changes_what_is_shown(visit, timeline_page: Path, prepa
     slider.focus()
     page.keyboard.press("End")
     page.keyboard.press("ArrowLeft")
-    assert page.evaluate("window.protestmapTimeline.state.day") == page.evaluate("window.protestmapTimeline.days.length - 2")
+    assert page.evaluate("window.protestmapTimeline.state.day") == page.evaluate(
+        "window.protestmapTimeline.days.length - 2"
+    )
     assert page.inner_text("#pm-day") == "4 April 2023"
     later = page.evaluate(COUNT_MARKERS)
     assert later != on_9th

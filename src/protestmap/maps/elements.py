@@ -15,6 +15,7 @@ elements (markers, feature groups, the layer control) receive numbers and fixed 
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from typing import Any
 
@@ -344,7 +345,7 @@ class TimelineController(RenderOnce):
 <script>{{ this.source }}</script>
 {% endmacro %}
 {% macro script(this, kwargs) %}
-protestmapStartTimeline({{ this._parent.get_name() }}, {{ this.payload|tojson }},
+protestmapStartTimeline({{ this._parent.get_name() }}, {{ this.payload_json }},
   {{ this.groups|tojavascript }}, {{ this.control.get_name() }});
 {% endmacro %}"""
     )
@@ -353,6 +354,10 @@ protestmapStartTimeline({{ this._parent.get_name() }}, {{ this.payload|tojson }}
         super().__init__()
         self._name = "TimelineController"
         self.payload = payload
+        # Compact JSON with every "<" escaped: nothing in it can close the script or open a
+        # comment, and popup markup is not inflated the way ``tojson`` escapes every < > & '.
+        compact = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        self.payload_json = compact.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
         self.groups = groups
         self.control = control
         source = resources.files("protestmap.maps").joinpath("assets", "timeline.js").read_text(encoding="utf-8")

@@ -74,8 +74,12 @@ _LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css"
 _ASSETS = "js_lib_leaflet"
 
 
-def new_map(*, self_contained: bool, boundaries: Boundaries | None) -> folium.Map:
-    """Create the base map: tiles (unless self-contained) and department outlines."""
+def new_map(*, self_contained: bool, boundaries: Boundaries | None, outlines: bool = True) -> folium.Map:
+    """Create the base map: tiles (unless self-contained) and department outlines.
+
+    ``outlines=False`` leaves the outlines to the caller (the timeline draws them from the
+    department polygons it already embeds, rather than embedding them twice).
+    """
     import folium
 
     fmap = folium.Map(location=settings.PERU_CENTRE, zoom_start=5, tiles=None, control_scale=True)
@@ -94,10 +98,10 @@ def new_map(*, self_contained: bool, boundaries: Boundaries | None) -> folium.Ma
             attr=provider.html_attribution,
             name="Base map (OpenStreetMap)",
         ).add_to(fmap)
-    if boundaries is not None:
-        outlines = boundaries.departments[["ubigeo", "geometry"]]
+    if boundaries is not None and outlines:
+        shapes = boundaries.departments[["ubigeo", "geometry"]]
         GeoJsonLayer(
-            json.loads(outlines.to_json()),
+            json.loads(shapes.to_json()),
             name="Department boundaries",
             style={"color": "#444", "weight": 1, "fill": False, "interactive": False},
             control=False,

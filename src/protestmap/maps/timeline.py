@@ -52,35 +52,36 @@ def _index(day: object, first: dt.date) -> int:
     return (day.date() - first).days  # type: ignore[attr-defined]
 
 
+_KEPT = frozenset({"start", "end", "lat", "lon"})
+
+
 def _events(rows: pd.DataFrame, book: PopupBook, first: dt.date, level: str) -> list[dict[str, Any]]:
     unit_column = settings.UNIT_COLUMNS[level]
     events = []
     for row in rows.to_dict("records"):
         key = layer_of(row["event_type"], row["fatalities"])
-        _, colour, _ = LAYERS[key]
         end = row["end_date"] if present(row["end_date"]) else row["event_date"]
         size = row["fatalities"] if key == "deaths" else row["blockade_points"]
         area = row["ubigeo"] if key in {"strikes", "curfews"} and row["scope"] == "regional" else None
         tooltip = tooltip_text(row, book.text)
         head, refs, tail = book.popup_parts(row)
-        events.append(
-            {
-                "layer": key,
-                "start": _index(row["event_date"], first),
-                "end": _index(end, first),
-                "lat": round(row["geometry"].y, 5),
-                "lon": round(row["geometry"].x, 5),
-                "r": round(4 + 3 * math.sqrt(_int(size)), 1),
-                "colour": colour,
-                "deaths": _int(row["fatalities"]),
-                "injured": _int(row["injured"]),
-                "unit": row[unit_column] if present(row[unit_column]) else None,
-                "area": area if present(area) else None,
-                "popup": [head, tail],
-                "src": refs,
-                "tooltip": tooltip,
-            }
-        )
+        event = {
+            "layer": key,
+            "start": _index(row["event_date"], first),
+            "end": _index(end, first),
+            "lat": round(row["geometry"].y, 5),
+            "lon": round(row["geometry"].x, 5),
+            "r": round(4 + 3 * math.sqrt(_int(size)), 1),
+            "deaths": _int(row["fatalities"]),
+            "injured": _int(row["injured"]),
+            "unit": row[unit_column] if present(row[unit_column]) else None,
+            "area": area if present(area) else None,
+            "popup": [head, tail],
+            "src": refs,
+            "tooltip": tooltip,
+        }
+        # fields that are empty, zero or implied by the layer are left out; the page fills them in
+        events.append({k: v for k, v in event.items() if v not in (None, 0) or k in _KEPT})
     return events
 
 
@@ -201,6 +202,7 @@ def timeline_payload(
         "centre": list(settings.PERU_CENTRE),
         "initial": len(days) - 1,
         "units": None,
+        "outline_units": level == "department",
         "areas": {},
     }
     if big:
@@ -210,7 +212,7 @@ def timeline_payload(
         units["label"] = units.pop("name").map(html.escape)
         payload["units"] = json.loads(units.to_json())
         drawn = set(units["ubigeo"])  # the page takes these areas from the choropleth's units
-        codes = {e["area"] for e in events if e["area"] and e["area"][:4] not in drawn}
+        codes = {e["area"] for e in events if e.get("area") and e["area"][:4] not in drawn}
         for layer in (prepared.boundaries.departments, prepared.boundaries.provinces):
             shapes = layer[layer["ubigeo"].isin({code[:4] for code in codes})][["ubigeo", "geometry"]]
             for feature in json.loads(shapes.to_json())["features"]:  # one conversion per level
@@ -263,7 +265,7 @@ def render_timeline_map(
     payload = timeline_payload(prepared, start=start, end=end, level=level, text=text)
     window = window or Window()
     first, last = (dt.date.fromisoformat(payload["days"][i]) for i in (0, -1))
-    fmap = new_map(self_contained=self_contained, boundaries=prepared.boundaries)
+    fmap = new_map(self_contained=self_contained, boundaries=prepared.boundaries, outlines=level != "department")
     period = {"start": text.long_date(first), "end": text.long_date(last)}
     frame_page(fmap, title=text("page.title.timeline", **period), text=text)
     names = {key: layer_label(key, text) for key in LAYERS}

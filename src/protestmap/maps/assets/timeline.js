@@ -50,12 +50,19 @@ function protestmapStartTimeline(map, data, groups, control) {
     }
     return marker;
   }
+  data.events.forEach(function (ev) {  // the payload leaves out empty and implied fields
+    ev.colour = ev.colour || data.layer_colours[data.layer_keys.indexOf(ev.layer)];
+    ev.deaths = ev.deaths || 0; ev.injured = ev.injured || 0; ev.unit = ev.unit || null; ev.area = ev.area || null;
+  });
   var markers = data.events.map(function (ev) { return { ev: ev, layer: null, shown: false }; });
   var choropleth = null;
   if (data.units) {
     choropleth = L.geoJSON(data.units, { pane: "pm-areas", style: { color: "#555", weight: 0.6, fillColor: data.no_deaths, fillOpacity: 0.7 } });
     choropleth.eachLayer(function (l) { l.bindTooltip(l.feature.properties.label, { sticky: true }); });
     choropleth.addTo(map);
+    if (data.outline_units) {  // department outlines, drawn from the same polygons
+      L.geoJSON(data.units, { pane: "pm-areas", interactive: false, style: { color: "#444", weight: 1, fill: false } }).addTo(map);
+    }
     control.addOverlay(choropleth, words["choropleth.timeline"]);
   }
   function colour(v) {  // fixed classes over the whole period: a colour means the same number on every day
