@@ -137,7 +137,12 @@ def test_popup_has_no_file_names_ids_or_developer_notes(prepared) -> None:
         assert ".txt" not in popup
         assert "the figures by source in this popup" in popup
         assert popup.index("pm-popup-title") < popup.index("pm-popup-body"), "the title stays above the scroller"
-        assert "overflow-y:auto" in popup
+        assert "<div class='pm-popup-body'>" in popup
+
+
+def test_popup_body_scrolls_under_its_title(tiny) -> None:
+    html = page_html(render_date_map(tiny, DAY), self_contained=False)
+    assert ".pm-popup-body{max-height:min(260px,45vh);overflow-y:auto}" in html
 
 
 def test_popup_book_matches_the_one_off_builder(prepared) -> None:

@@ -119,3 +119,17 @@ def test_spanish_pages_in_the_browser(visit, prepared, tmp_path: Path) -> None:
     page.evaluate(f"window.protestmapTimeline.setDay(window.protestmapTimeline.days.indexOf('{DAY.isoformat()}'))")
     assert page.inner_text("#pm-day") == "9 de enero de 2023"
     assert page.inner_text("#pm-totals").startswith("acumulado: ")
+
+
+def test_long_popup_scrolls_under_its_title(visit, prepared, tmp_path: Path) -> None:
+    from tests.browser.clicks import show
+
+    page = visit(_page(render_date_map(prepared, DAY, self_contained=True), tmp_path / "popup.html"), wait_ms=1000).page
+    page.mouse.click(*show(page, "2023-01-09-juliaca-deaths"))
+    page.wait_for_timeout(400)
+    body = page.locator(".leaflet-popup-content .pm-popup-body")
+    assert body.evaluate("e => e.scrollHeight > e.clientHeight + 50"), "the long popup scrolls inside"
+    title = page.locator(".leaflet-popup-content .pm-popup-title").bounding_box()
+    assert title is not None and title["y"] >= 0 and title["y"] + title["height"] <= 900, "the title is in view"
+    body.evaluate("e => { e.scrollTop = e.scrollHeight; }")
+    assert page.locator(".leaflet-popup-content .pm-popup-title").bounding_box() == title, "the title stays put"
