@@ -12,6 +12,12 @@
 3. With ``--timeline``: a synthetic 100,000-incident table -> timeline HTML (aggregated per unit
    and day): bytes and load time in headless Chromium; and its size against folium's
    TimestampedGeoJson holding every incident as a marker.
+4. A 1,000-incident timeline, every marker with its popup: synthetic rows as in case 2 (one
+   source each, no notes), and real rows resampled with their notes, sources and per-source
+   figures ("1k real"); render time and bytes, min/median/max of 3 runs, against a 10,000-incident
+   one (aggregated, no popups) rendered in the same run. Target: <= 0.3 s, <= 700 KB.
+
+   ``python benchmarks/bench_render.py timeline-1k`` runs case 4 alone.
 
 Run: PROTESTMAP_BOUNDARIES=../shared/boundaries python benchmarks/bench_render.py [--timeline]
 """
@@ -56,7 +62,11 @@ def synthetic(prepared, n: int, rng: np.random.Generator):
             "fatalities": pd.array(np.where(kinds == "attack_on_protesters", rng.integers(1, 4, n), 0), dtype="Int64"),
             "injured": pd.array(rng.integers(0, 10, n), dtype="Int64"),
             "blockade_points": pd.array(np.where(kinds == "blockade", 1, 0), dtype="Int64"),
+            "arrested": pd.array([None] * n, dtype="Int64"),
             "scope": "local",
+            "location": provinces["name"].to_numpy()[pick],
+            "source_ids": rng.choice(prepared.sources.index.to_numpy(), n),
+            "notes": None,
             "department_code": provinces["ubigeo"].str[:2].to_numpy()[pick],
             "province_code": provinces["ubigeo"].to_numpy()[pick],
             "ubigeo": provinces["ubigeo"].to_numpy()[pick],
@@ -66,6 +76,53 @@ def synthetic(prepared, n: int, rng: np.random.Generator):
     xs = points.x.to_numpy()[pick] + jitter[:, 0]
     ys = points.y.to_numpy()[pick] + jitter[:, 1]
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, ys), crs="EPSG:4326")
+
+
+def resampled(prepared, n: int, rng: np.random.Generator):
+    """n incidents drawn (with replacement) from the placed real rows, points jittered, figures copied."""
+    placed = prepared.joined[(prepared.joined["scope"] != "national") & prepared.joined.geometry.notna()]
+    picks = placed.iloc[rng.integers(0, len(placed), n)].reset_index(drop=True)
+    new_ids = [f"{old}-r{i}" for i, old in enumerate(picks["event_id"])]
+    renamed = dict(zip(new_ids, picks["event_id"], strict=True))
+    jitter = rng.normal(0, 0.05, (n, 2))
+    frame = picks.assign(event_id=new_ids)
+    frame = frame.set_geometry(gpd.points_from_xy(picks.geometry.x + jitter[:, 0], picks.geometry.y + jitter[:, 1]))
+    by_event = dict(iter(prepared.figures.groupby("event_id")))
+    figures = [by_event[old].assign(event_id=new) for new, old in renamed.items() if old in by_event]
+    return frame.set_crs("EPSG:4326", allow_override=True), pd.concat(figures, ignore_index=True)
+
+
+def bench_1k_timeline(prepared) -> None:
+    """Case 3: the 1,000-incident timeline with full popups, against a 10,000-incident one."""
+    import copy
+    import statistics
+
+    rng = np.random.default_rng(7)
+    real = copy.copy(prepared)
+    real.joined, real.figures = resampled(prepared, 1_000, rng)
+    shaped = copy.copy(prepared)
+    shaped.joined = synthetic(prepared, 1_000, rng)
+    large = copy.copy(prepared)
+    large.joined = synthetic(prepared, 10_000, rng)
+    for contained in (False, True):
+        figures = {}
+        for name, data in (("1k", shaped), ("1k real", real), ("10k", large)):
+            times, size = [], 0
+            for _ in range(3):
+                t0 = time.perf_counter()
+                page = page_html(render_timeline_map(data, self_contained=contained), self_contained=contained)
+                times.append(time.perf_counter() - t0)
+                size = len(page.encode())
+            figures[name] = (min(times), statistics.median(times), max(times), size)
+            low, mid, high, size = figures[name]
+            print(
+                f"timeline {name} incidents (self_contained={contained}): render {low:.3f}/{mid:.3f}/{high:.3f} s "
+                f"(min/median/max of 3), {size:,} bytes ({size / 1000:.0f} KB)"
+            )
+        for name in ("1k", "1k real"):
+            ratio_t = figures[name][1] / figures["10k"][1]
+            ratio_b = figures[name][3] / figures["10k"][3]
+            print(f"  {name} / 10k: time {ratio_t:.2f}x, bytes {ratio_b:.2f}x (targets: 1k <= 0.3 s and <= 700 KB)")
 
 
 def load_seconds(path: Path) -> float:
@@ -254,7 +311,13 @@ def main() -> None:
     day_map_against_folium(out)
     if "--timeline" in sys.argv:
         timeline_benchmark(prepared, out)
+        bench_1k_timeline(prepared)
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if sys.argv[1:] == ["timeline-1k"]:
+        bench_1k_timeline(prepare_incidents())
+    else:
+        main()

@@ -78,7 +78,10 @@ def test_map_state_title_layers_and_attribution(prepared) -> None:
     assert externals == [
         "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js",
         "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css",
-    ], "only Leaflet itself is loaded"
+        "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/leaflet.markercluster.js",
+        "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/MarkerCluster.css",
+        "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/MarkerCluster.Default.css",
+    ], "only Leaflet and Leaflet.markercluster are loaded"
 
 
 def test_default_page_inlines_leaflet_and_keeps_tiles_optional(prepared) -> None:
@@ -118,8 +121,11 @@ def test_popup_lists_every_source_and_disagreeing_figures(prepared) -> None:
     for source_id in row["source_ids"].split(";"):
         outlet = prepared.sources.loc[source_id, "outlet"]
         assert outlet.replace("&", "&amp;") in popup
-    assert popup.count("<li>fatalities:") >= 8
-    assert "seed article 001_db12b1f615bd43cf.txt" in popup
+    assert popup.count("<li>dead:") >= 8
+    assert "001_db12b1f615bd43cf.txt" not in popup, "seed articles are named by title, not by file"
+    assert "Peruvian Regime Kills 9 Protesters in Juliaca" in popup
+    assert "<li>dead: 9 — Kawsachun News, 2023-01-10; as of 2023-01-09" in popup, "figures name outlet and date"
+    assert "seed-001" not in popup, "no internal source ids"
 
 
 def test_escaping_of_untrusted_text(prepared) -> None:
@@ -135,7 +141,7 @@ def test_timeline_payload_honours_spans(prepared) -> None:
     payload = timeline_payload(prepared)
     days = payload["days"]
     assert days[0] == "2022-12-07" and days[-1] == "2023-04-05"  # the last emergency decree ends on 5 April
-    puno_strike = [e for e in payload["events"] if e["layer"] == "strikes" and e["area"] == "21"]
+    puno_strike = [e for e in payload["events"] if e["layer"] == "strikes" and e.get("area") == "21"]
     assert [(days[e["start"]], days[e["end"]]) for e in puno_strike] == [
         ("2023-01-04", "2023-03-05"),  # the indefinite strike
         ("2023-03-21", "2023-03-22"),  # the 48-hour 'paro seco'

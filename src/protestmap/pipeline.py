@@ -208,19 +208,23 @@ class MapFile(NamedTuple):
         Incidents of the view shown in no layer, with the reason (``event_id``, ``reason``).
     mismatches
         Points that disagree with their stated unit.
+    notice
+        What the page also says about the view, e.g. a date outside the data's coverage.
     """
 
     path: Path
     warning: str
     not_drawn: pd.DataFrame
     mismatches: pd.DataFrame
+    notice: str = ""
 
 
 def _save(fmap: folium.Map, prepared: Prepared, target: Path, *, self_contained: bool) -> MapFile:
     from protestmap.maps.page import extras, save_map
 
     path = save_map(fmap, target, self_contained=self_contained)
-    return MapFile(path, prepared.warning, extras(fmap).protestmap_not_drawn, prepared.mismatches)
+    notice = getattr(fmap, "protestmap_notice", "")
+    return MapFile(path, prepared.warning, extras(fmap).protestmap_not_drawn, prepared.mismatches, notice)
 
 
 def write_day_map(
@@ -246,7 +250,9 @@ def write_day_map(
 
     page = page or PageOptions()
     prepared = prepare(data, boundaries_dir=boundaries_dir)
-    fmap = render_date_map(prepared, day, level=level, window=window, self_contained=page.self_contained, cdn=page.cdn)
+    fmap = render_date_map(
+        prepared, day, level=level, window=window, self_contained=page.self_contained, cdn=page.cdn, lang=page.lang
+    )
     name = _page_name(f"peru-protests-{day:%Y-%m-%d}", self_contained=page.self_contained)
     return _save(fmap, prepared, out or default_output_dir() / name, self_contained=page.self_contained)
 
@@ -272,7 +278,14 @@ def write_timeline(
     page = page or PageOptions()
     prepared = prepare(data, boundaries_dir=boundaries_dir)
     fmap = render_timeline_map(
-        prepared, start=start, end=end, level=level, window=window, self_contained=page.self_contained, cdn=page.cdn
+        prepared,
+        start=start,
+        end=end,
+        level=level,
+        window=window,
+        self_contained=page.self_contained,
+        cdn=page.cdn,
+        lang=page.lang,
     )
     name = _page_name("peru-protests-timeline", self_contained=page.self_contained)
     return _save(fmap, prepared, out or default_output_dir() / name, self_contained=page.self_contained)

@@ -15,8 +15,8 @@ Maps
     ``DEATH_COLOURS`` is the sequential ramp of the deaths choropleth (ColorBrewer Reds, 6
     classes), ``NO_DEATHS_COLOUR`` its zero class; ``AGGREGATE_ABOVE`` is the number of placed
     incidents above which the timeline draws one marker per unit, layer and day;
-    ``NO_BOUNDARIES_NOTE`` and ``TILES_FAILED_NOTE`` are what a page says when it has no
-    boundaries or its web tiles could not load (fixed words: never paths or variable names).
+    ``TILES_FAILED_NOTE`` is what a page says when its web tiles could not load (fixed words:
+    never paths or variable names).
 Export
     ``CHROMIUM`` is Debian's Chromium, which takes PNG and PDF snapshots of a page (a browser is
     never downloaded); ``CHROMIUM_FLAGS`` the headless, offline flags it is started with.
@@ -47,7 +47,6 @@ __all__ = [
     "DEATH_COLOURS",
     "MAX_COUNT",
     "MAX_SENTENCE",
-    "NO_BOUNDARIES_NOTE",
     "NO_DEATHS_COLOUR",
     "PERU_BBOX",
     "PERU_CENTRE",
@@ -71,10 +70,6 @@ UNIT_COLUMNS: Final = {"department": "department_code", "province": "province_co
 DEATH_COLOURS: Final = ("#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
 NO_DEATHS_COLOUR: Final = "#f7f7f7"
 AGGREGATE_ABOVE: Final = 2000
-NO_BOUNDARIES_NOTE: Final = (
-    "No INEI boundaries were available when this page was made: no choropleths, and incidents are"
-    " placed by the units their rows state."
-)
 TILES_FAILED_NOTE: Final = (
     "Base map tiles could not be loaded (offline?); boundaries and incidents are shown without them."
 )

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.browser.clicks import reach_every_marker, show
 from tests.conftest import FIXTURES
 from tests.test_render import expected_counts
 
@@ -56,16 +57,10 @@ def test_day_map_loads_cleanly_with_the_right_features(visit, day_page: Path, pr
 
 def test_popup_shows_its_sources(visit, day_page: Path) -> None:
     seen = visit(day_page)
-    text = seen.page.evaluate(
-        """() => {
-        let found = null;
-        window.protestmapLayers.deaths.eachLayer(l => {
-          const html = l.getPopup() && l.getPopup().getContent();
-          if (html && html.includes('2023-01-09-juliaca-deaths')) { l.openPopup(); found = l.getPopup().getElement().innerText; }
-        });
-        return found;
-      }"""
-    )
+    seen.page.mouse.click(*show(seen.page, "2023-01-09-juliaca-deaths"))
+    seen.page.wait_for_timeout(300)
+    text = seen.page.inner_text(".leaflet-popup-content")
+    assert "2023-01-09-juliaca-deaths" in text
     assert text and "Sources:" in text
     assert "Kawsachun News" in text and "Amnesty International Ireland" in text
     assert "Figures by source:" in text
@@ -84,7 +79,10 @@ def test_timeline_slider_changes_what_is_shown(visit, timeline_page: Path, prepa
     slider.focus()
     page.keyboard.press("End")
     page.keyboard.press("ArrowLeft")
-    assert page.inner_text("#pm-day") == page.evaluate("window.protestmapTimeline.days.slice(-2)[0]")
+    assert page.evaluate("window.protestmapTimeline.state.day") == page.evaluate(
+        "window.protestmapTimeline.days.length - 2"
+    )
+    assert page.inner_text("#pm-day") == "4 April 2023"
     later = page.evaluate(COUNT_MARKERS)
     assert later != on_9th
     page.evaluate("window.protestmapTimeline.setDay(0)")
@@ -170,15 +168,9 @@ def test_untrusted_text_never_executes(
     path = write_atomic(page_html(fmap, self_contained=True), tmp_path / f"{kind}.html")
     seen = visit(path)
     page = seen.page
-    opened = page.evaluate(
-        """() => { let n = 0;
-        Object.values(window.protestmapLayers).forEach(g => g.eachLayer(l => {
-          const targets = l.eachLayer ? l.getLayers() : [l];
-          targets.forEach(t => { if (t.getPopup && t.getPopup()) { t.openPopup(); t.openTooltip && t.openTooltip(); n += 1; } });
-        }));
-        return n; }"""
-    )
-    assert opened >= 1
+    reach = reach_every_marker(page)  # opens every marker's popup with real clicks, hovering each marker
+    assert reach.markers >= 1 and reach.failures == []
+    page.mouse.click(*show(page, "t-juliaca"))
     page.hover(".leaflet-popup-content")
     page.wait_for_timeout(300)
     assert page.evaluate("window.__pwned") is None
@@ -188,16 +180,7 @@ def test_untrusted_text_never_executes(
         page.locator(".leaflet-popup-content script, .leaflet-popup-content img, .leaflet-popup-content svg").count()
         == 0
     )
-    shown = page.evaluate(
-        """() => { let text = null;
-        Object.values(window.protestmapLayers).forEach(g => g.eachLayer(l => {
-          (l.eachLayer ? l.getLayers() : [l]).forEach(t => {
-            const p = t.getPopup && t.getPopup();
-            if (p && p.getContent().includes('t-juliaca')) { t.openPopup(); text = p.getElement().innerText; }
-          });
-        }));
-        return text; }"""
-    )
+    shown = page.inner_text(".leaflet-popup-content")
     assert PAYLOADS["location"] in shown, "the payload is shown as text, not run"
     assert "${window.__pwned='template'}" in shown
 
@@ -223,23 +206,6 @@ def test_aggregated_timeline_works_in_the_browser(
 
 
 TEMPLATE_PAYLOAD = "{{ 7*191 }} {{ 'zz' ~ 'top' }} {% if true %}ran{% endif %} {# kept #} {{ \"x\" }} {{ ${7*191}"
-FIND_MARKER = """
-([needle]) => {
-  const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
-  let point = null;
-  Object.values(window.protestmapLayers).forEach(g => g.eachLayer(l => {
-    (l.eachLayer ? l.getLayers() : [l]).forEach(t => {
-      const p = t.getPopup && t.getPopup();
-      if (!point && p && p.getContent().includes(needle) && t.getLatLng) {
-        const xy = map.latLngToContainerPoint(t.getLatLng());
-        const box = map.getContainer().getBoundingClientRect();
-        point = [box.left + xy.x, box.top + xy.y];
-      }
-    });
-  }));
-  return point;
-}
-"""
 
 
 @pytest.mark.parametrize("kind", ["day", "timeline"])
@@ -260,7 +226,7 @@ def test_template_syntax_is_shown_literally_when_clicked(
     )
     seen = visit(write_atomic(page_html(fmap, self_contained=True), tmp_path / f"{kind}.html"))
     page = seen.page
-    point = page.evaluate(FIND_MARKER, ["t-juliaca"])
+    point = show(page, "t-juliaca")
     assert point is not None, "the Juliaca marker is on the map"
     page.mouse.move(*point)
     page.wait_for_timeout(200)

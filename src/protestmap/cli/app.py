@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 import typer
 
 from protestmap.cli.console import say, set_verbosity, show_progress, status, version_callback
-from protestmap.cli.output import Format, Level, render_rows
+from protestmap.cli.output import Format, Language, Level, render_rows
 from protestmap.cli.scale import register_scale
 from protestmap.cli.support import (
     DataOption,
@@ -325,6 +325,9 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
             help="With --timeline: draw this table from 'protestmap aggregate' instead.",
         ),
     ] = None,
+    lang: Annotated[
+        Language, typer.Option("--lang", help="Language of the page: labels, legend, popups and dates.")
+    ] = Language.en,
 ) -> None:
     """Write an interactive map: the state of Peru on one day, or a timeline over the period.
 
@@ -362,7 +365,7 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
         raise typer.BadParameter("--from/--to go with --timeline", param_hint="'--from'/'--to'")
     request = _MapRequest(date, start, end, level.value, moving, data, boundaries)
     if png is None and pdf is None:
-        written = request.write(out, page=PageOptions(self_contained=self_contained, cdn=cdn))
+        written = request.write(out, page=PageOptions(self_contained=self_contained, cdn=cdn, lang=lang.value))
         _report_map(written)
         shown = written.path
     else:
@@ -371,7 +374,9 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
         from protestmap.maps.snapshot import Snapshot, export_snapshots
 
         with tempfile.TemporaryDirectory(prefix="protestmap-") as folder:
-            written = request.write(out or Path(folder) / "page.html", page=PageOptions(self_contained=True))
+            written = request.write(
+                out or Path(folder) / "page.html", page=PageOptions(self_contained=True, lang=lang.value)
+            )
             _report_map(written, page=out is not None)
             images = export_snapshots(written.path, png=png, pdf=pdf, size=Snapshot(width, height, scale))
         for image in images:
@@ -439,6 +444,8 @@ def _report_map(written: MapFile, *, page: bool = True) -> None:
     """
     from protestmap.spatial.join import mismatch_summary
 
+    if written.notice:
+        err(f"note: {written.notice}")
     if written.warning:
         say(f"warning: {written.warning} The map shows incident markers only.")
     missing = written.not_drawn

@@ -34,6 +34,13 @@ class Level(StrEnum):
     province = "province"
 
 
+class Language(StrEnum):
+    """Language of a map page (see :mod:`protestmap.maps.i18n`)."""
+
+    en = "en"
+    es = "es"
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""

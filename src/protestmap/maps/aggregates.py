@@ -15,8 +15,12 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from protestmap import settings
-from protestmap.maps.content import LAYERS, Window, layer_of
+from protestmap.maps.content import LAYERS, Window, layer_label, layer_of
+from protestmap.maps.elements import POPUP_OPTIONS
+from protestmap.maps.i18n import Catalogue, catalogue
+from protestmap.maps.legend import DEATHS, MARKER_OUTLINE, TODAY_OUTLINE, Legend, frame_page
 from protestmap.maps.page import extras, finish_map, new_map
+from protestmap.maps.timeline import script_words, window_modes
 
 if TYPE_CHECKING:
     import folium
@@ -26,15 +30,15 @@ if TYPE_CHECKING:
 
 __all__ = ["aggregate_payload", "render_aggregate_timeline"]
 
-_MODES = [(0, "cumulative"), (1, "this day only"), (7, "last 7 days"), (30, "last 30 days")]
-
 
 def _level(table: pd.DataFrame) -> str:
     widths = set(table["ubigeo"].astype("string").str.len().dropna().unique().tolist())
     return "province" if widths == {4} else "department"
 
 
-def aggregate_payload(table: pd.DataFrame, boundaries: Boundaries | None) -> dict[str, Any]:
+def aggregate_payload(
+    table: pd.DataFrame, boundaries: Boundaries | None, text: Catalogue | None = None
+) -> dict[str, Any]:
     """Compute the timeline page's data from an aggregate table (see ``spatial.scale``).
 
     Returns
@@ -43,6 +47,7 @@ def aggregate_payload(table: pd.DataFrame, boundaries: Boundaries | None) -> dic
         The keys :func:`protestmap.maps.timeline.timeline_payload` returns, with every cell in
         ``agg`` (layer, unit, start, end, n, deaths, injured) and no per-incident event.
     """
+    text = text or catalogue()
     level = _level(table)
     keys = list(LAYERS)
     first = table["date"].min().date()
@@ -55,6 +60,7 @@ def aggregate_payload(table: pd.DataFrame, boundaries: Boundaries | None) -> dic
     days = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
     payload: dict[str, Any] = {
         "days": days,
+        "day_labels": [text.long_date(first + dt.timedelta(days=i)) for i in range(len(days))],
         "events": [],
         "aggregated": True,
         "agg": {
@@ -67,12 +73,18 @@ def aggregate_payload(table: pd.DataFrame, boundaries: Boundaries | None) -> dic
             "injured": [0] * len(grouped),
         },
         "layer_keys": keys,
-        "layer_labels": [label for label, _, _ in LAYERS.values()],
+        "layer_labels": [layer_label(key, text) for key in keys],
         "layer_colours": [colour for _, colour, _ in LAYERS.values()],
         "national": [],
         "span_layers": [k for k, (_, _, kind) in LAYERS.items() if kind == "span"],
-        "ramp": list(settings.DEATH_COLOURS),
+        "classes": {"bounds": list(DEATHS.bounds), "colours": [colour for _, colour in DEATHS.swatches()]},
         "no_deaths": settings.NO_DEATHS_COLOUR,
+        "outline": {"marker": MARKER_OUTLINE, "today": TODAY_OUTLINE},
+        "strings": script_words(text),
+        "sources": {},
+        "sources_heading": "",
+        "popup_options": POPUP_OPTIONS,
+        "outline_units": level == "department",
         "centre": list(settings.PERU_CENTRE),
         "initial": len(days) - 1,
         "units": None,
@@ -107,20 +119,32 @@ def render_aggregate_timeline(
     self_contained
         Inline Leaflet and draw no web tiles.
     """
-    import folium
-
+    from protestmap.maps.cluster import marker_layers
     from protestmap.maps.elements import TimelineController, TimelineControls
 
-    payload = aggregate_payload(table, boundaries)
-    fmap = new_map(self_contained=self_contained, boundaries=boundaries)
-    groups = {key: folium.FeatureGroup(name=label, show=True).add_to(fmap) for key, (label, _, _) in LAYERS.items()}
+    text = catalogue()
+    payload = aggregate_payload(table, boundaries, text)
+    level = _level(table)
+    fmap = new_map(self_contained=self_contained, boundaries=boundaries, outlines=level != "department")
+    frame_page(
+        fmap,
+        title=text("page.title.timeline", start=payload["day_labels"][0], end=payload["day_labels"][-1]),
+        text=text,
+    )
+    names = {key: layer_label(key, text) for key in LAYERS}
+    groups = marker_layers(fmap, names, self_contained=self_contained, label=text("cluster.label", n="{n}"))
     total = int(table["events"].sum())
     title = html.escape(
         f"Peru, {payload['days'][0]} to {payload['days'][-1]}: {total:,} events counted per "
-        f"{_level(table)} and day (aggregate table, no per-event sources)"
+        f"{level} and day (aggregate table, no per-event sources)"
     )
-    control = finish_map(fmap, title=title, window=Window())
-    fmap.add_child(TimelineControls(modes=_MODES, selected=0))
+    window = Window()
+    legend = Legend(
+        text, layers=[(names[k], c) for k, (_, c, _) in LAYERS.items()], window=window.label(text), rate=False
+    )
+    control = finish_map(fmap, title=title, window=window, legend=legend, text=text)
+    labels = {"play": text("control.play"), "window": text("control.window"), "day": text("control.day")}
+    fmap.add_child(TimelineControls(modes=window_modes(text, 0), selected=0, labels=labels))
     fmap.add_child(TimelineController(payload, groups=groups, control=control))
     extras(fmap).protestmap_payload = payload
     return fmap

@@ -9,8 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from protestmap.dataset.schema import CAUSES as _CAUSES
+from protestmap.maps.i18n import Catalogue
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -18,10 +22,16 @@ if TYPE_CHECKING:
 
     from protestmap.spatial.boundaries import Boundaries
 
+_ENGLISH = Catalogue("en")
+
 __all__ = [
     "LAYERS",
     "MapInput",
+    "PopupBook",
     "Window",
+    "coverage",
+    "coverage_note",
+    "layer_label",
     "layer_of",
     "not_drawn",
     "not_drawn_note",
@@ -62,14 +72,19 @@ class MapInput(Protocol):
 
 
 #: Map layers: key -> (label, colour, kind). ``span`` layers show what is in force on a day;
-#: ``event`` layers show what happened within the window.
+#: ``event`` layers show what happened within the window. Labels are the English ones; pages use
+#: :func:`layer_label`. Curfews are brown, not grey, so they cannot be mistaken for the black
+#: outline that marks the deaths of the day shown.
 LAYERS: dict[str, tuple[str, str, str]] = {
-    "deaths": ("Deaths (markers sized by fatalities)", "#b2182b", "event"),
-    "blockades": ("Road blockades active", "#e66101", "span"),
-    "strikes": ("Strikes active", "#5e3c99", "span"),
-    "curfews": ("Curfews and states of emergency in force", "#404040", "span"),
-    "detentions": ("Detentions and raids", "#1b7837", "event"),
-    "protests": ("Marches, protests and clashes", "#2166ac", "event"),
+    key: (_ENGLISH(f"layer.{key}"), colour, kind)
+    for key, colour, kind in (
+        ("deaths", "#b2182b", "event"),
+        ("blockades", "#e66101", "span"),
+        ("strikes", "#5e3c99", "span"),
+        ("curfews", "#8c510a", "span"),
+        ("detentions", "#1b7837", "event"),
+        ("protests", "#2166ac", "event"),
+    )
 }
 _LAYER_BY_TYPE = {
     "blockade": "blockades",
@@ -79,11 +94,11 @@ _LAYER_BY_TYPE = {
     "detention": "detentions",
     "raid": "detentions",
 }
-_TYPE_LABELS = {
-    "attack_on_protesters": "attack on protesters",
-    "attack_on_security_forces": "attack on security forces",
-    "state_of_emergency": "state of emergency",
-}
+
+
+def layer_label(key: str, text: Catalogue = _ENGLISH) -> str:
+    """Name a map layer in the page's language."""
+    return text(f"layer.{key}")
 
 
 def layer_of(event_type: str, fatalities: object) -> str:
@@ -109,9 +124,9 @@ class Window:
         """First day shown for ``day``, or None for the beginning."""
         return None if self.days is None else day - dt.timedelta(days=self.days - 1)
 
-    def label(self) -> str:
-        """Describe the window for titles and legends."""
-        return "to date" if self.days is None else f"in the last {self.days} days"
+    def label(self, text: Catalogue = _ENGLISH) -> str:
+        """Describe the window for titles and legends ("to date", "in the last 7 days")."""
+        return text("window.cumulative") if self.days is None else text("window.days", n=self.days)
 
 
 def parse_window(text: str) -> Window:
@@ -133,10 +148,14 @@ def parse_window(text: str) -> Window:
 
 def present(value: object) -> bool:
     """Tell whether a cell holds a value (not None, NaN, NA, NaT or an empty string)."""
-    import pandas as pd
-
     if value is None or (isinstance(value, str) and not value):
         return False
+    if isinstance(value, (str, int)):  # the common cases, without pandas' overhead
+        return True
+    if isinstance(value, float):
+        return value == value  # NaN is the only float not equal to itself
+    import pandas as pd
+
     try:
         return not bool(pd.isna(cast("Any", value)))  # pandas-stubs narrow isna's argument; it takes any object
     except (TypeError, ValueError):
@@ -147,82 +166,177 @@ def _date(value: object) -> str:
     return value.strftime("%Y-%m-%d") if present(value) and hasattr(value, "strftime") else ""
 
 
-def _counts(row: Any) -> list[str]:
-    labels = {
-        "fatalities": "dead",
-        "injured": "injured",
-        "arrested": "detained",
-        "blockade_points": "blockade points",
-    }
-    return [f"{int(row[c])} {label}" for c, label in labels.items() if present(row[c])]
+#: The popup's body scrolls inside a box of limited height, so its title stays in view (the
+#: class is styled by :class:`protestmap.maps.cluster.ClusterAssets`).
+POPUP_BODY_STYLE = "max-height:min(260px,45vh);overflow-y:auto"
+_COUNTED = ("fatalities", "injured", "arrested", "blockade_points")
+_FIGURES_FILE = re.compile(r"\bsource_figures(?:\.csv)?\b")
 
 
-def tooltip_text(row: Any) -> str:
+def _counts(row: Any, text: Catalogue) -> list[str]:
+    return [text(f"count.{c}", n=int(row[c])) for c in _COUNTED if present(row[c])]
+
+
+def tooltip_text(row: Any, text: Catalogue = _ENGLISH) -> str:
     """One escaped line: date, type and place, with the main count."""
-    kind = _TYPE_LABELS.get(row["event_type"], row["event_type"])
-    counts = _counts(row)
+    counts = _counts(row, text)
     main = f" — {counts[0]}" if counts else ""
+    kind = text.event_type(str(row["event_type"]))
     return html.escape(f"{_date(row['event_date'])} · {kind} · {row['location']}{main}")
 
 
-def _source_line(source_id: str, sources: pd.DataFrame) -> str:
-    if source_id not in sources.index:
-        return f"<li>{html.escape(source_id)}</li>"
-    src = sources.loc[source_id]
-    text = f"{src['outlet']}, {_date(src['published'])}: “{src['title']}”"
-    if present(src.get("reference")):
-        text += f" (seed article {src['reference']})"
-    url = src.get("url")
+def _link(url: object, text: Catalogue) -> str:
     if present(url) and str(url).startswith(("http://", "https://")):
-        link = f'<a href="{html.escape(str(url), quote=True)}" target="_blank" rel="noopener noreferrer">link</a>'
-        return f"<li>{html.escape(text)} — {link}</li>"
-    return f"<li>{html.escape(text)}</li>"
+        href = html.escape(str(url), quote=True)
+        return f' — <a href="{href}" target="_blank" rel="noopener noreferrer">{text("popup.link")}</a>'
+    return ""
 
 
-def _victim_line(victim: Any) -> str:
-    name = str(victim["name"]) if present(victim.get("name")) else "name not reported"
+def _victim_line(victim: Mapping[Any, Any], text: Catalogue) -> str:
+    name = str(victim["name"]) if present(victim.get("name")) else text("victim.unnamed")
     facts = [f"{int(victim['age'])}"] if present(victim.get("age")) else []
-    cause = str(victim["cause"]).replace("_", " ")
-    facts.append(cause if cause != "unknown" else "cause not reported")
+    cause = str(victim["cause"])
+    facts.append(text(f"cause.{cause}") if cause in _CAUSES else cause.replace("_", " "))
     if present(victim.get("date_of_death")):
         died = _date(victim["date_of_death"])
         wounded = _date(victim.get("date_wounded")) if present(victim.get("date_wounded")) else died
-        facts.append(f"died {died}" + (f", hurt {wounded}" if wounded != died else ""))
+        facts.append(text("victim.died", date=died) + (text("victim.hurt", date=wounded) if wounded != died else ""))
     if str(victim.get("role")) in {"police", "soldier"}:
-        facts.append(str(victim["role"]))
+        facts.append(text(f"role.{victim['role']}"))
     if str(victim.get("counted")) == "no":
-        facts.append("not in this incident's count")
+        facts.append(text("victim.not_counted"))
     return f"<li>{html.escape(name)} ({html.escape(', '.join(facts))})</li>"
 
 
-def victims_html(row: Any, victims: pd.DataFrame | None) -> str:
-    """List the named victims of one incident, small, for its popup (empty when there are none).
+def victims_html(victims: pd.DataFrame | None, text: Catalogue = _ENGLISH) -> dict[str, str]:
+    """List the named victims of each incident, small, for its popup, in one pass over the table.
 
     Parameters
     ----------
-    row
-        One incident (a pandas row or mapping).
     victims
         The victims table (``victims.csv``), or None.
+    text
+        The page's catalogue.
 
     Returns
     -------
-    str
-        An escaped HTML list: name (initials for minors), age, cause, dates.
+    dict[str, str]
+        Per ``event_id``, an escaped HTML list: name (initials for minors), age, cause, dates.
     """
     if victims is None or not len(victims):
-        return ""
-    mine = victims[victims["event_id"] == row["event_id"]]
-    if not len(mine):
-        return ""
-    items = "".join(_victim_line(v) for _, v in mine.iterrows())
-    return f"<div class='pm-victims' style='font-size:smaller'>Victims named in sources:<ul>{items}</ul></div>"
+        return {}
+    grouped: dict[str, list[str]] = {}
+    for victim in victims.to_dict("records"):
+        grouped.setdefault(str(victim["event_id"]), []).append(_victim_line(victim, text))
+    heading = html.escape(text("popup.victims"))
+    return {
+        event: f"<div class='pm-victims' style='font-size:smaller'>{heading}<ul>{''.join(items)}</ul></div>"
+        for event, items in grouped.items()
+    }
+
+
+class PopupBook:
+    """What every popup of a page looks up, prepared once per table.
+
+    Each source's list item and each incident's "figures by source" items are rendered once
+    (a dict of sources, the figures grouped by incident in one pass), so building a popup is a
+    few dict look-ups instead of a filter of the figures table and a ``.loc`` per source.
+
+    Parameters
+    ----------
+    sources
+        The source table indexed by ``source_id``.
+    figures
+        Per-source figures, or None.
+    text
+        The page's catalogue.
+    victims
+        The named victims (``victims.csv``), listed in their incident's popup, or None.
+    """
+
+    def __init__(
+        self,
+        sources: pd.DataFrame,
+        figures: pd.DataFrame | None = None,
+        text: Catalogue = _ENGLISH,
+        *,
+        victims: pd.DataFrame | None = None,
+    ) -> None:
+        self.text = text
+        self.victims = victims_html(victims, text)
+        self.sources: dict[str, str] = {}
+        cited: dict[str, str] = {}
+        for source_id, src in zip(sources.index, sources.to_dict("records"), strict=True):
+            outlet = f"{src.get('outlet', source_id)}, {_date(src.get('published'))}".rstrip(", ")
+            cited[str(source_id)] = outlet
+            title = f": “{src['title']}”" if present(src.get("title")) else ""
+            self.sources[str(source_id)] = f"<li>{html.escape(outlet + title)}{_link(src.get('url'), text)}</li>"
+        grouped: dict[str, list[str]] = {}
+        if figures is not None and len(figures):
+            for figure in figures.to_dict("records"):  # one pass, grouped by incident in a dict
+                grouped.setdefault(str(figure["event_id"]), []).append(self._figure(figure, cited))
+        heading = html.escape(text("popup.figures"))
+        self.figures = {event: f"<div>{heading}<ul>{''.join(items)}</ul></div>" for event, items in grouped.items()}
+
+    def _figure(self, figure: Mapping[Any, Any], cited: dict[str, str]) -> str:
+        measure = str(figure["measure"])
+        name = self.text(f"measure.{measure}") if measure in _COUNTED else measure
+        where = cited.get(str(figure["source_id"]), str(figure["source_id"]))
+        when = f"; {self.text('popup.as_of', date=_date(figure['as_of']))}" if present(figure.get("as_of")) else ""
+        note = f"; {figure['note']}" if present(figure.get("note")) else ""
+        value = int(figure["value"])
+        return f"<li>{html.escape(f'{name}: {value} — {where}{when}{note}')}</li>"
+
+    def source(self, source_id: str) -> str:
+        """Return the list item of one source (its id alone when the table does not have it)."""
+        return self.sources.get(source_id) or f"<li>{html.escape(source_id)}</li>"
+
+    def popup_parts(self, row: Any) -> tuple[str, list[str], str]:
+        """Split the popup of one incident around its list of sources: (head, source ids, tail).
+
+        The timeline embeds every source's list item once for the whole page and each incident's
+        head and tail, so a source cited by hundreds of incidents is not repeated hundreds of times.
+        """
+        text, esc = self.text, html.escape
+        when = _date(row["event_date"])
+        if present(row.get("end_date")) and _date(row["end_date"]) != when:
+            when = text("date.range", start=when, end=_date(row["end_date"]))
+        units = ", ".join(str(row[c]) for c in ("admin3", "admin2", "admin1") if present(row.get(c)))
+        counts = _counts(row, text)
+        notes = _FIGURES_FILE.sub(text("popup.figures_ref"), str(row["notes"])) if present(row.get("notes")) else ""
+        parts = [
+            f"<div class='pm-popup'><b class='pm-popup-title'>{esc(str(row['location']))}</b>",
+            "<div class='pm-popup-body'>",
+            f"<div>{esc(when)} · {esc(text.event_type(str(row['event_type'])))}</div>",
+            f"<div>{esc(units)}</div>" if units else "",
+            f"<div><b>{esc(', '.join(counts))}</b></div>" if counts else "",
+            f"<p>{esc(notes)}</p>" if notes else "",
+            self.figures.get(str(row["event_id"]), ""),
+            self.victims.get(str(row["event_id"]), ""),
+        ]
+        refs = [s.strip() for s in str(row["source_ids"]).split(";") if s.strip()]
+        return "".join(parts), refs, f"<div class='pm-id'>{esc(str(row['event_id']))}</div></div></div>"
+
+    def sources_heading(self) -> str:
+        """Return the escaped heading of the list of sources."""
+        return html.escape(self.text("popup.sources"))
+
+    def popup(self, row: Any) -> str:
+        """Build the popup of one incident: dates, place, type, counts, notes and every source."""
+        head, refs, tail = self.popup_parts(row)
+        items = "".join(self.source(s) for s in refs)
+        return f"{head}<div>{self.sources_heading()}<ol>{items}</ol></div>{tail}"
 
 
 def popup_html(
-    row: Any, sources: pd.DataFrame, figures: pd.DataFrame | None = None, *, victims: pd.DataFrame | None = None
+    row: Any,
+    sources: pd.DataFrame,
+    figures: pd.DataFrame | None = None,
+    *,
+    text: Catalogue = _ENGLISH,
+    victims: pd.DataFrame | None = None,
 ) -> str:
-    """Build the popup of one incident: dates, place, type, counts, notes and every source.
+    """Build the popup of one incident (see :class:`PopupBook`, which renderers use for a whole table).
 
     Parameters
     ----------
@@ -231,42 +345,18 @@ def popup_html(
     sources
         The source table indexed by ``source_id``.
     figures
-        Per-source figures; where sources disagree, each figure is listed with its source.
+        Per-source figures; where sources disagree, each figure is listed with its outlet and date.
+    text
+        The page's catalogue.
     victims
-        The named victims; those of this incident are listed (see :func:`victims_html`).
+        The named victims; those of this incident are listed.
 
     Returns
     -------
     str
         HTML in which every value from the data is escaped.
     """
-    esc = html.escape
-    when = _date(row["event_date"])
-    if present(row.get("end_date")) and _date(row["end_date"]) != when:
-        when += f" to {_date(row['end_date'])}"
-    kind = _TYPE_LABELS.get(row["event_type"], row["event_type"])
-    units = ", ".join(str(row[c]) for c in ("admin3", "admin2", "admin1") if present(row.get(c)))
-    parts = [
-        f"<div class='pm-popup'><b>{esc(str(row['location']))}</b>",
-        f"<div>{esc(when)} · {esc(kind)}</div>",
-        f"<div>{esc(units)}</div>" if units else "",
-        f"<div><b>{esc(', '.join(_counts(row)))}</b></div>" if _counts(row) else "",
-        f"<p>{esc(str(row['notes']))}</p>" if present(row.get("notes")) else "",
-    ]
-    if figures is not None and len(figures):
-        mine = figures[figures["event_id"] == row["event_id"]]
-        if len(mine):
-            items = "".join(
-                f"<li>{esc(str(f['measure']))}: {int(f['value'])} ({esc(str(f['source_id']))}"
-                f"{', as of ' + esc(_date(f['as_of'])) if present(f['as_of']) else ''})</li>"
-                for _, f in mine.iterrows()
-            )
-            parts.append(f"<div>Figures by source:<ul>{items}</ul></div>")
-    parts.append(victims_html(row, victims))
-    refs = [s.strip() for s in str(row["source_ids"]).split(";") if s.strip()]
-    parts.append("<div>Sources:<ol>" + "".join(_source_line(s, sources) for s in refs) + "</ol></div>")
-    parts.append(f"<div class='pm-id'>{esc(str(row['event_id']))}</div></div>")
-    return "".join(p for p in parts if p)
+    return PopupBook(sources, figures, text, victims=victims).popup(row)
 
 
 def not_drawn(rows: pd.DataFrame, unresolved: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -297,13 +387,32 @@ def not_drawn(rows: pd.DataFrame, unresolved: pd.DataFrame | None = None) -> pd.
     return pd.DataFrame({"event_id": missing["event_id"].tolist(), "reason": reasons})
 
 
-def not_drawn_note(table: pd.DataFrame, *, shown: int = 5) -> str:
+def not_drawn_note(table: pd.DataFrame, *, shown: int = 5, text: Catalogue = _ENGLISH) -> str:
     """Say on the page how many incidents are not drawn, naming the first few (escaped)."""
     if not len(table):
         return ""
     ids = ", ".join(table["event_id"].head(shown))
-    more = f" and {len(table) - shown} more" if len(table) > shown else ""
-    return html.escape(
-        f"{len(table)} incident(s) of this view are not drawn because their place could not be "
-        f"determined: {ids}{more}. Their counts are included in the totals."
-    )
+    more = text("not_drawn.more", n=len(table) - shown) if len(table) > shown else ""
+    return html.escape(text("not_drawn", n=len(table), ids=ids, more=more))
+
+
+def coverage(joined: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
+    """First and last day the incidents cover (start dates to the latest end), or None if undated."""
+    import pandas as pd
+
+    starts = joined["event_date"].dropna()
+    dates = pd.concat([starts, joined["end_date"].dropna()])
+    if starts.empty:
+        return None
+    return starts.min().date(), dates.max().date()
+
+
+def coverage_note(joined: pd.DataFrame, day: dt.date, text: Catalogue = _ENGLISH) -> str:
+    """Say that ``day`` lies outside the data's coverage (and what the coverage is), or return ""."""
+    span = coverage(joined)
+    if span is None:
+        return text("coverage.empty")
+    first, last = span
+    if first <= day <= last:
+        return ""
+    return text("coverage.outside", first=text.short_date(first), last=text.short_date(last))

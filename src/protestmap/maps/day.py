@@ -14,19 +14,22 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
-from protestmap import settings
 from protestmap.maps.content import (
     LAYERS,
     MapInput,
+    PopupBook,
     Window,
+    coverage_note,
+    layer_label,
     layer_of,
     not_drawn,
     not_drawn_note,
-    popup_html,
     present,
     tooltip_text,
 )
 from protestmap.maps.elements import GeoJsonLayer
+from protestmap.maps.i18n import Catalogue, catalogue
+from protestmap.maps.legend import DEATHS, MARKER_OUTLINE, RATE, TODAY_OUTLINE, Legend, frame_page
 from protestmap.maps.page import bind_text, extras, finish_map, layer_registry, new_map
 
 if TYPE_CHECKING:
@@ -81,64 +84,75 @@ def _radius(row: Any, key: str) -> float:
     return base + 3.0 * math.sqrt(float(value))
 
 
-def _markers(group: folium.FeatureGroup, rows: pd.DataFrame, key: str, day: dt.date, prepared: MapInput) -> int:
+def _markers(group: Any, rows: pd.DataFrame, key: str, day: dt.date, book: PopupBook) -> int:
     import folium
 
     _, colour, kind = LAYERS[key]
     stamp = _timestamp(day)
     count = 0
-    for _, row in rows.iterrows():
-        if row.geometry is None or row.geometry.is_empty:
+    for values in rows.to_dict("records"):
+        point = values["geometry"]
+        if point is None or point.is_empty:
             continue
-        today = row["event_date"] == stamp
+        today = values["event_date"] == stamp
+        emphasised = today and key == "deaths"
         marker = folium.CircleMarker(
-            location=(row.geometry.y, row.geometry.x),
-            radius=_radius(row, key),
-            color="#000000" if today and key == "deaths" else colour,
-            weight=3 if today else 1,
+            location=(point.y, point.x),
+            radius=_radius(values, key),
+            color=TODAY_OUTLINE if emphasised else MARKER_OUTLINE,
+            weight=3 if emphasised else 1.5,
             fill=True,
             fill_color=colour,
-            fill_opacity=0.85 if today or kind == "span" else 0.45,
+            fill_opacity=0.9 if today or kind == "span" else 0.6,
         )
-        bind_text(
-            marker,
-            popup=popup_html(row, prepared.sources, prepared.figures, victims=prepared.victims),
-            tooltip=tooltip_text(row),
-        )
+        tooltip = tooltip_text(values, book.text)
+        bind_text(marker, popup=book.popup(values), tooltip=tooltip, label=html.unescape(tooltip))
         marker.add_to(group)
         count += 1
     return count
 
 
-def _colour(value: object, top: float, colours: tuple[str, ...]) -> str:
-    if not present(value) or float(value) <= 0 or top <= 0:  # type: ignore[arg-type]
-        return settings.NO_DEATHS_COLOUR
-    value = float(value)  # type: ignore[arg-type]
-    step = min(len(colours) - 1, int(len(colours) * value / (top + 1e-9)))
-    return colours[step]
-
-
 def _choropleth(
-    units: gpd.GeoDataFrame, values: pd.DataFrame, column: str, name: str, *, show: bool
-) -> tuple[Any, float]:
-    merged = units.merge(values[["ubigeo", column]], on="ubigeo", how="left")
-    numbers = merged[column].astype("Float64")
-    top = float(numbers.max()) if numbers.notna().any() else 0.0
-    merged["label"] = [
-        f"{html.escape(n)}: {v if present(v) else 'no data'}"
-        for n, v in zip(merged["name"], merged[column].astype(object), strict=True)
-    ]
-    merged["fill"] = [_colour(v, top, settings.DEATH_COLOURS) for v in numbers.astype(object)]
-    layer = GeoJsonLayer(
-        json.loads(merged[["ubigeo", "label", "fill", "geometry"]].to_json()),
+    units: gpd.GeoDataFrame,
+    deaths: pd.Series,
+    *,
+    name: str,
+    show: bool,
+    population: pd.Series | None,
+    text: Catalogue,
+    window: str,
+) -> GeoJsonLayer:
+    """One choropleth with fixed classes: deaths, or deaths per 100,000 when ``population`` is given.
+
+    ``deaths`` is indexed by ubigeo; a unit absent from it has 0 deaths.
+    """
+    frame = units[["ubigeo", "name", "geometry"]].copy()
+    counts = frame["ubigeo"].map(deaths).fillna(0).astype("int64")
+    labels, fills = [], []
+    people = None if population is None else frame["ubigeo"].map(population)
+    for i, (unit, count) in enumerate(zip(frame["name"], counts, strict=True)):
+        if people is None:
+            labels.append(text("tip.deaths", name=unit, value=count, window=window))
+            fills.append(DEATHS.colour(count))
+        elif not present(people.iloc[i]):
+            labels.append(text("tip.no_population", name=unit))
+            fills.append("#ffffff")
+        else:
+            value = count * 100_000 / float(people.iloc[i])
+            labels.append(text("tip.rate", name=unit, value=text.number(value), window=window))
+            fills.append(RATE.colour(value))
+    frame["label"] = [html.escape(label) for label in labels]
+    frame["fill"] = fills
+    return GeoJsonLayer(
+        json.loads(frame[["ubigeo", "label", "fill", "geometry"]].to_json()),
         name=name,
         show=show,
         style={"color": "#555", "weight": 0.6, "fillOpacity": 0.7},
     )
-    return layer, top
 
 
 def _span_polygons(units: dict[str, gpd.GeoDataFrame], rows: pd.DataFrame, colour: str) -> Any | None:
+    """Outlines of regional strikes and curfews: context only, so they take no clicks."""
     import geopandas as gpd
     import pandas as pd
 
@@ -150,15 +164,15 @@ def _span_polygons(units: dict[str, gpd.GeoDataFrame], rows: pd.DataFrame, colou
     if not shapes:
         return None
     frame = gpd.GeoDataFrame(pd.concat(shapes, ignore_index=True), crs="EPSG:4326")
-    frame["label"] = frame["name"].map(html.escape)
     return GeoJsonLayer(
-        json.loads(frame[["ubigeo", "label", "geometry"]].to_json()),
+        json.loads(frame[["ubigeo", "geometry"]].to_json()),
         style={"fillColor": colour, "color": colour, "weight": 1.5, "fillOpacity": 0.18, "dashArray": "4 3"},
         control=False,
+        interactive=False,
     )
 
 
-def _title(joined: pd.DataFrame, frames: dict[str, pd.DataFrame], day: dt.date, window: Window) -> str:
+def _title(joined: pd.DataFrame, frames: dict[str, pd.DataFrame], day: dt.date, text: Catalogue) -> str:
     from protestmap.spatial.aggregate import national_totals
 
     stamp = _timestamp(day)
@@ -169,17 +183,39 @@ def _title(joined: pd.DataFrame, frames: dict[str, pd.DataFrame], day: dt.date, 
     emergency = frames["curfews"]
     national_soe = (emergency["scope"] == "national").any()
     parts = [
-        f"Peru, {day:%d %B %Y}",
-        f"deaths this day: {today['fatalities']} (to date: {to_date['fatalities']})",
-        f"injured this day: {today['injured']}",
-        f"blockade points reported nationwide: {int(national_blocks.max())}" if len(national_blocks) else "",
-        f"departments on strike: {strikes}" if strikes else "",
-        "national state of emergency in force" if national_soe else "",
-        f"curfews / regional emergencies in force: {int((emergency['scope'] != 'national').sum())}"
-        if len(emergency)
-        else "",
+        text("title.day", date=text.long_date(day)),
+        text("title.deaths", today=today["fatalities"], total=to_date["fatalities"]),
+        text("title.injured", n=today["injured"]),
+        text("title.blockades", n=int(national_blocks.max())) if len(national_blocks) else "",
+        text("title.strikes", n=strikes) if strikes else "",
+        text("title.national_soe") if national_soe else "",
+        text("title.emergencies", n=int((emergency["scope"] != "national").sum())) if len(emergency) else "",
     ]
     return " · ".join(html.escape(p) for p in parts if p)
+
+
+def _choropleths(fmap: folium.Map, prepared: MapInput, day: dt.date, *, level: str, text: Catalogue) -> Any:
+    """Add the deaths and deaths-per-100,000 choropleths; return the units drawn per level."""
+    from protestmap.spatial.aggregate import aggregate, load_population
+
+    assert prepared.boundaries is not None  # checked by the caller
+    units = {"department": prepared.boundaries.departments, "province": prepared.boundaries.provinces}
+    values = aggregate(prepared.joined, by=level, end=_timestamp(day))
+    deaths = values.set_index("ubigeo")["fatalities"].fillna(0)
+    window = Window().label(text)
+    where = text(f"level.{level}")
+    shown = units[level]
+    name = text("choropleth.deaths", level=where)
+    _choropleth(shown, deaths, name=name, show=True, population=None, text=text, window=window).add_to(fmap)
+    population = load_population()
+    name = text("choropleth.rate", level=where)
+    known = int(shown["ubigeo"].isin(population.index).sum())
+    if known == 0:
+        name += " — " + text("rate.empty", level=where)
+    elif known < len(shown):
+        name += " — " + text("rate.partial", n=known, total=len(shown))
+    _choropleth(shown, deaths, name=name, show=False, population=population, text=text, window=window).add_to(fmap)
+    return units
 
 
 def render_date_map(
@@ -190,6 +226,7 @@ def render_date_map(
     window: Window | None = None,
     self_contained: bool = False,
     cdn: bool = False,
+    lang: str = "en",
 ) -> folium.Map:
     """Build the map of Peru on ``day``.
 
@@ -209,56 +246,62 @@ def render_date_map(
         Draw no web tiles either, so the page makes no request (the boundaries serve as basemap).
     cdn
         Link Leaflet from jsDelivr instead of inlining it (by default the page opens offline).
+    lang
+        ``en`` (default) or ``es``: the language of every label, legend, popup and date.
 
     Returns
     -------
     folium.Map
-        The map; ``m.protestmap_counts`` holds the number of features in each layer and
-        ``m.protestmap_not_drawn`` the incidents shown in no layer for lack of a place.
+        The map; ``m.protestmap_counts`` holds the number of features in each layer,
+        ``m.protestmap_not_drawn`` the incidents shown in no layer for lack of a place and
+        ``m.protestmap_notice`` what the terminal should also say (a date outside the data).
     """
-    import folium
     import pandas as pd
 
+    from protestmap.maps.cluster import marker_layers
     from protestmap.maps.inputs import as_map_input
-    from protestmap.spatial.aggregate import aggregate
 
+    text = catalogue(lang)
     prepared = as_map_input(data)
     window = window or Window()
     joined = prepared.joined
     frames = day_layers(joined, day, window)
     fmap = new_map(self_contained=self_contained, boundaries=prepared.boundaries, cdn=cdn)
+    frame_page(fmap, title=text("page.title.day", date=text.long_date(day)), text=text)
     counts: dict[str, int] = {}
-    groups: dict[str, folium.FeatureGroup] = {}
+    units = None
     if prepared.boundaries is not None:
-        units = {
-            "department": prepared.boundaries.departments,
-            "province": prepared.boundaries.provinces,
-        }
-        values = aggregate(joined, by=level, end=_timestamp(day))
-        absolute, _ = _choropleth(units[level], values, "fatalities", f"Deaths to date by {level}", show=True)
-        rate, _ = _choropleth(
-            units[level],
-            values,
-            "fatalities_per_100k",
-            f"Deaths per 100,000 inhabitants by {level}",
-            show=False,
-        )
-        absolute.add_to(fmap)
-        rate.add_to(fmap)
+        units = _choropleths(fmap, prepared, day, level=level, text=text)
         counts["choropleth"] = len(units[level])
-    for key, (label, colour, _) in LAYERS.items():
-        group = folium.FeatureGroup(name=label, show=True)
-        counts[key] = _markers(group, frames[key], key, day, prepared)
-        if prepared.boundaries is not None and key in {"strikes", "curfews"}:
+    names = {key: layer_label(key, text) for key in LAYERS}
+    groups = marker_layers(fmap, names, self_contained=self_contained, label=text("cluster.label", n="{n}"))
+    book = PopupBook(prepared.sources, prepared.figures, text, victims=prepared.victims)
+    for key, (_, colour, _) in LAYERS.items():
+        counts[key] = _markers(groups[key], frames[key], key, day, book)
+        if units is not None and key in {"strikes", "curfews"}:
             polygons = _span_polygons(units, frames[key], colour)
             if polygons is not None:
-                polygons.add_to(group)
-        group.add_to(fmap)
-        groups[key] = group
+                polygons.add_to(groups[key])
     layer_registry(fmap, groups)
-    title = _title(joined, frames, day, window)
+    notice = coverage_note(joined, day, text)
+    warning = " ".join(w for w in (notice, text("warning.no_boundaries") if prepared.warning else "") if w)
     missing = not_drawn(pd.concat(list(frames.values())), prepared.unresolved)
-    finish_map(fmap, title=title, window=window, warning=prepared.warning, missing=not_drawn_note(missing))
+    legend = Legend(
+        text,
+        layers=[(names[key], colour) for key, (_, colour, _) in LAYERS.items()],
+        window=window.label(text),
+        rate=units is not None,
+    )
+    finish_map(
+        fmap,
+        title=_title(joined, frames, day, text),
+        window=window,
+        legend=legend,
+        warning=warning,
+        missing=not_drawn_note(missing, text=text),
+        text=text,
+    )
     extras(fmap).protestmap_counts = counts
     extras(fmap).protestmap_not_drawn = missing
+    extras(fmap).protestmap_notice = notice
     return fmap

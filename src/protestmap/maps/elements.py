@@ -15,6 +15,7 @@ elements (markers, feature groups, the layer control) receive numbers and fixed 
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from typing import Any
 
@@ -27,12 +28,12 @@ from protestmap.errors import RenderError
 
 __all__ = [
     "AREA_PANE",
+    "POPUP_OPTIONS",
     "Attribution",
     "BindText",
     "GeoJsonLayer",
     "LayerRegistry",
     "LeafletAssets",
-    "Legend",
     "PageLayout",
     "RenderOnce",
     "RenderedText",
@@ -42,6 +43,10 @@ __all__ = [
     "Title",
     "render_once",
 ]
+
+#: Popups: no wider than a phone. Their body scrolls inside a box of limited height (see
+#: :class:`protestmap.maps.content.PopupBook`) so the title and the close button stay in view.
+POPUP_OPTIONS = {"maxWidth": 340, "autoPanPadding": [20, 60]}
 
 #: Leaflet pane for areas (choropleths, regional strikes and curfews): below the markers' pane
 #: (400), so toggling a layer never lets an area cover a marker.
@@ -121,6 +126,8 @@ class BindText(RenderOnce):
         Popup HTML, every value from the data already escaped.
     tooltip
         Tooltip HTML, likewise escaped.
+    label
+        The marker's accessible name (plain text, passed as JSON; see ``assets/cluster.js``).
     """
 
     _template = Template(
@@ -131,15 +138,19 @@ class BindText(RenderOnce):
 {%- if this.tooltip is not none %}
 {{ this._parent.get_name() }}.bindTooltip({{ this.tooltip|tojson }}, {{ this.tooltip_options|tojson }});
 {%- endif %}
+{%- if this.label %}
+protestmapLabelMarker({{ this._parent.get_name() }}, {{ this.label|tojson }});
+{%- endif %}
 {% endmacro %}"""
     )
 
-    def __init__(self, *, popup: str | None = None, tooltip: str | None = None) -> None:
+    def __init__(self, *, popup: str | None = None, tooltip: str | None = None, label: str = "") -> None:
         super().__init__()
         self._name = "BindText"
         self.popup = popup
         self.tooltip = tooltip
-        self.popup_options = {"maxWidth": 380}
+        self.label = label
+        self.popup_options = POPUP_OPTIONS
         self.tooltip_options = {"sticky": True}
 
 
@@ -163,19 +174,22 @@ class GeoJsonLayer(Layer, RenderOnce):
         Whether the layer is listed in the layer control.
     pane
         The Leaflet pane; areas go to :data:`AREA_PANE`, below the markers, so they never cover one.
+    interactive
+        False for areas that only give context: they take no clicks and show no tooltip.
     """
 
     _template = Template(
         """{% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
   pane: {{ this.pane|tojson }},
+  interactive: {{ this.interactive|tojson }},
   style: function (feature) {
     var style = Object.assign({}, {{ this.style|tojson }});
     if (feature.properties && feature.properties.fill) { style.fillColor = feature.properties.fill; }
     return style;
   },
   onEachFeature: function (feature, layer) {
-    if (feature.properties && feature.properties.label) {
+    if ({{ this.interactive|tojson }} && feature.properties && feature.properties.label) {
       layer.bindTooltip(feature.properties.label, { sticky: true });
     }
   }
@@ -192,12 +206,14 @@ var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
         show: bool = True,
         control: bool = True,
         pane: str = AREA_PANE,
+        interactive: bool = True,
     ) -> None:
         super().__init__(name=name, overlay=True, control=control, show=show)
         self._name = "GeoJsonLayer"
         self.data = data
         self.style = style or {}
         self.pane = pane
+        self.interactive = interactive
 
 
 class LayerRegistry(RenderOnce):
@@ -323,41 +339,6 @@ background:rgba(255,255,255,.92);padding:6px 10px;font:14px sans-serif;border:1p
         self.missing = missing
 
 
-class Legend(RenderOnce):
-    """The legend: one swatch per marker layer and the deaths ramp of the choropleth.
-
-    Parameters
-    ----------
-    layers
-        (label, colour) of each marker layer; labels are escaped here.
-    ramp
-        The choropleth's colours, from none to most.
-    window
-        How the view counts deaths ("to date", "in the last 7 days"), escaped here.
-    """
-
-    _template = Template(
-        """{% macro html(this, kwargs) %}
-<div id="pm-legend" style="position:fixed;bottom:24px;left:10px;z-index:1000;background:#fff;padding:8px 10px;
-font:12px sans-serif;border:1px solid #999;border-radius:4px;max-width:300px"><b>Legend</b>
-{%- for label, colour in this.layers %}<div><span style="display:inline-block;width:12px;height:12px;
-border-radius:6px;background:{{ colour|e }};margin-right:6px"></span>{{ label|e }}</div>{% endfor -%}
-<div style="margin-top:4px">Deaths {{ this.window|e }} (choropleth): none
-{%- for colour in this.ramp %} <span style="display:inline-block;width:18px;height:10px;
-background:{{ colour|e }}"></span>{% endfor %} most</div>
-<div>Bold black outline: deaths on the day shown. Dashed areas: strikes, curfews or emergencies covering a
-whole province or department.</div></div>
-{% endmacro %}"""
-    )
-
-    def __init__(self, *, layers: list[tuple[str, str]], ramp: list[str], window: str) -> None:
-        super().__init__()
-        self._name = "Legend"
-        self.layers = layers
-        self.ramp = ramp
-        self.window = window
-
-
 class TimelineControls(RenderOnce):
     """The timeline's panel: Play/Pause, the day, the window chooser and the day slider.
 
@@ -367,25 +348,28 @@ class TimelineControls(RenderOnce):
         (days, label) of each window the reader can choose; 0 is cumulative.
     selected
         The window shown first.
+    labels
+        The button's and the inputs' names (``play``, ``window``, ``day``) in the page's language.
     """
 
     _template = Template(
         """{% macro html(this, kwargs) %}
 <div id="pm-controls" style="position:fixed;bottom:24px;left:50%;transform:translateX(-50%);z-index:1000;
 background:#fff;padding:8px 12px;border:1px solid #999;border-radius:4px;font:13px sans-serif;width:min(720px,90%)">
-<button id="pm-play" type="button">Play</button> <b id="pm-day"></b>
-<select id="pm-mode" aria-label="window">
+<button id="pm-play" type="button">{{ this.labels.play|e }}</button> <b id="pm-day"></b>
+<select id="pm-mode" aria-label="{{ this.labels.window|e }}">
 {%- for days, label in this.modes %}<option value='{{ days }}'{% if days == this.selected %} selected{% endif %}>
 {{- label|e }}</option>{% endfor -%}
 </select>
-<input id="pm-slider" type="range" min="0" max="0" value="0" style="width:100%" aria-label="day">
+<input id="pm-slider" type="range" min="0" max="0" value="0" style="width:100%" aria-label="{{ this.labels.day|e }}">
 <div id="pm-totals"></div></div>
 {% endmacro %}"""
     )
 
-    def __init__(self, *, modes: list[tuple[int, str]], selected: int) -> None:
+    def __init__(self, *, modes: list[tuple[int, str]], selected: int, labels: dict[str, str] | None = None) -> None:
         super().__init__()
         self._name = "TimelineControls"
+        self.labels = labels or {"play": "Play", "window": "window", "day": "day"}
         self.modes = modes
         self.selected = selected
 
@@ -408,7 +392,7 @@ class TimelineController(RenderOnce):
 <script>{{ this.source }}</script>
 {% endmacro %}
 {% macro script(this, kwargs) %}
-protestmapStartTimeline({{ this._parent.get_name() }}, {{ this.payload|tojson }},
+protestmapStartTimeline({{ this._parent.get_name() }}, {{ this.payload_json }},
   {{ this.groups|tojavascript }}, {{ this.control.get_name() }});
 {% endmacro %}"""
     )
@@ -417,6 +401,10 @@ protestmapStartTimeline({{ this._parent.get_name() }}, {{ this.payload|tojson }}
         super().__init__()
         self._name = "TimelineController"
         self.payload = payload
+        # Compact JSON with every "<" escaped: nothing in it can close the script or open a
+        # comment, and popup markup is not inflated the way ``tojson`` escapes every < > & '.
+        compact = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+        self.payload_json = compact.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
         self.groups = groups
         self.control = control
         source = resources.files("protestmap.maps").joinpath("assets", "timeline.js").read_text(encoding="utf-8")

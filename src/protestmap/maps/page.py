@@ -24,7 +24,8 @@ from folium.utilities import JsCode
 from protestmap import settings
 from protestmap._io import write_atomic
 from protestmap.errors import RenderError
-from protestmap.maps.content import LAYERS, Window
+from protestmap.maps.cluster import ClusterAssets
+from protestmap.maps.content import Window
 from protestmap.maps.elements import (
     AREA_PANE,
     Attribution,
@@ -32,13 +33,13 @@ from protestmap.maps.elements import (
     GeoJsonLayer,
     LayerRegistry,
     LeafletAssets,
-    Legend,
     PageLayout,
     RenderedText,
     TileNotice,
     Title,
     render_once,
 )
+from protestmap.maps.i18n import Catalogue
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,12 +65,14 @@ class MapExtras(Protocol):
 
     ``protestmap_not_drawn`` (both maps) holds the incidents of the view shown in no layer, with the
     reason; ``protestmap_counts`` (day map) the features in each layer; ``protestmap_payload``
-    (timeline) the data the page embeds.
+    (timeline) the data the page embeds; ``protestmap_notice`` (day map) what the terminal must
+    also say about the view, e.g. a date outside the data's coverage.
     """
 
     protestmap_not_drawn: pd.DataFrame
     protestmap_counts: dict[str, int]
     protestmap_payload: dict[str, Any]
+    protestmap_notice: str
 
 
 def extras(fmap: folium.Map) -> MapExtras:
@@ -87,10 +90,13 @@ class PageOptions:
         Draw no web tiles either: the page makes no request at all (archives, field work).
     cdn
         Link Leaflet from jsDelivr instead of inlining it (smaller page; needs the network).
+    lang
+        ``en`` (default) or ``es``: the language of every label, legend, popup and date.
     """
 
     self_contained: bool = False
     cdn: bool = False
+    lang: str = "en"
 
 
 #: Phones and narrow windows: the layer list and the legend start collapsed (same width as page.css).
@@ -119,8 +125,14 @@ _LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css"
 _ASSETS = "js_lib_leaflet"
 
 
-def new_map(*, self_contained: bool, boundaries: Boundaries | None, cdn: bool = False) -> folium.Map:
-    """Create the base map: Leaflet (inlined unless ``cdn``), tiles (unless self-contained), department outlines."""
+def new_map(
+    *, self_contained: bool, boundaries: Boundaries | None, cdn: bool = False, outlines: bool = True
+) -> folium.Map:
+    """Create the base map: Leaflet (inlined unless ``cdn``), tiles (unless self-contained), department outlines.
+
+    ``outlines=False`` leaves the outlines to the caller (the timeline draws them from the
+    department polygons it already embeds, rather than embedding them twice).
+    """
     fmap = PageMap(location=settings.PERU_CENTRE, zoom_start=5, tiles=None, control_scale=True)
     lon_min, lat_min, lon_max, lat_max = settings.PERU_BBOX
     fmap.fit_bounds([[lat_min, lon_min], [lat_max, lon_max]])
@@ -140,10 +152,10 @@ def new_map(*, self_contained: bool, boundaries: Boundaries | None, cdn: bool = 
             name="Base map (OpenStreetMap)",
         ).add_to(fmap)
         fmap.add_child(TileNotice(tiles))
-    if boundaries is not None:
-        outlines = boundaries.departments[["ubigeo", "geometry"]]
+    if boundaries is not None and outlines:
+        shapes = boundaries.departments[["ubigeo", "geometry"]]
         GeoJsonLayer(
-            outlines.to_geo_dict(),
+            shapes.to_geo_dict(),
             name="Department boundaries",
             style={"color": "#444", "weight": 1, "fill": False, "interactive": False},
             control=False,
@@ -151,9 +163,9 @@ def new_map(*, self_contained: bool, boundaries: Boundaries | None, cdn: bool = 
     return fmap
 
 
-def bind_text(layer: Any, *, popup: str | None = None, tooltip: str | None = None) -> None:
-    """Bind a popup and/or tooltip (already escaped HTML) to a layer through JSON strings."""
-    layer.add_child(BindText(popup=popup, tooltip=tooltip))
+def bind_text(layer: Any, *, popup: str | None = None, tooltip: str | None = None, label: str = "") -> None:
+    """Bind a popup and/or tooltip (already escaped HTML) and an accessible name to a layer through JSON strings."""
+    layer.add_child(BindText(popup=popup, tooltip=tooltip, label=label))
 
 
 def layer_registry(fmap: folium.Map, groups: dict[str, Any]) -> None:
@@ -162,22 +174,27 @@ def layer_registry(fmap: folium.Map, groups: dict[str, Any]) -> None:
 
 
 def finish_map(
-    fmap: folium.Map, *, title: str, window: Window, warning: str = "", missing: str = ""
+    fmap: folium.Map,
+    *,
+    title: str,
+    window: Window,
+    legend: Any,
+    warning: str = "",
+    missing: str = "",
+    text: Catalogue | None = None,
 ) -> folium.LayerControl:
     """Add the title, legend, attribution and layer control; return the control.
 
-    ``title`` and ``missing`` (the note on incidents not drawn) are already escaped. ``warning`` is
-    what the terminal was told (it may name directories and environment variables); the page
-    only says, in fixed words, that the choropleths are missing.
+    ``title`` and ``missing`` (the note on incidents not drawn) are already escaped; ``warning``
+    is what the page says in fixed words when boundaries are missing (the terminal alone names
+    directories and environment variables); ``legend`` is a :class:`protestmap.maps.legend.Legend`;
+    ``text`` the page's catalogue (English default).
     """
     from protestmap.spatial.boundaries import ATTRIBUTION
 
-    note = settings.NO_BOUNDARIES_NOTE if warning else ""
-    fmap.add_child(Title(title, warning=note, missing=missing))
-    layers = [(label, colour) for label, colour, _ in LAYERS.values()]
-    ramp = [settings.NO_DEATHS_COLOUR, *settings.DEATH_COLOURS]
-    fmap.add_child(Legend(layers=layers, ramp=ramp, window=window.label()))
-    fmap.add_child(Attribution(f"{ATTRIBUTION} · Incidents: protestmap, sources in each popup"))
+    fmap.add_child(Title(title, warning=warning, missing=missing))
+    fmap.add_child(legend)
+    fmap.add_child(Attribution(f"{ATTRIBUTION} · {(text or Catalogue())('attribution')}"))
     collapsed = JsCode(f"window.matchMedia({json.dumps(SMALL_SCREEN)}).matches")
     control = folium.LayerControl(collapsed=collapsed)  # type: ignore[arg-type]  # folium renders JsCode as code
     control.add_to(fmap)
@@ -211,10 +228,14 @@ def page_html(fmap: folium.Map, *, self_contained: bool) -> str:
         When a self-contained page would still reference an external script or stylesheet, or
         its map would load tiles.
     """
-    if self_contained:
+    leaflet = [child for child in fmap._children.values() if isinstance(child, LeafletAssets)]
+    for assets in leaflet:
+        if self_contained and assets.inline is None:
+            assets.inline = _leaflet_files()
+    if any(assets.inline is not None for assets in leaflet):  # the plugins travel as Leaflet does
         for child in fmap._children.values():
-            if isinstance(child, LeafletAssets) and child.inline is None:
-                child.inline = _leaflet_files()
+            if isinstance(child, ClusterAssets):
+                child.make_inline()
     render_once(fmap)
     page = fmap.get_root().render()
     if self_contained:

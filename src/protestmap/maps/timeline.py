@@ -18,14 +18,18 @@ from protestmap import settings
 from protestmap.maps.content import (
     LAYERS,
     MapInput,
+    PopupBook,
     Window,
+    layer_label,
     layer_of,
     not_drawn,
     not_drawn_note,
-    popup_html,
     present,
     tooltip_text,
 )
+from protestmap.maps.elements import POPUP_OPTIONS
+from protestmap.maps.i18n import Catalogue, catalogue
+from protestmap.maps.legend import DEATHS, MARKER_OUTLINE, TODAY_OUTLINE, Legend, frame_page
 from protestmap.maps.page import extras, finish_map, new_map
 
 if TYPE_CHECKING:
@@ -48,32 +52,36 @@ def _index(day: object, first: dt.date) -> int:
     return (day.date() - first).days  # type: ignore[attr-defined]
 
 
-def _events(rows: pd.DataFrame, prepared: MapInput, first: dt.date, level: str) -> list[dict[str, Any]]:
+_KEPT = frozenset({"start", "end", "lat", "lon"})
+
+
+def _events(rows: pd.DataFrame, book: PopupBook, first: dt.date, level: str) -> list[dict[str, Any]]:
     unit_column = settings.UNIT_COLUMNS[level]
     events = []
-    for _, row in rows.iterrows():
+    for row in rows.to_dict("records"):
         key = layer_of(row["event_type"], row["fatalities"])
-        _, colour, _ = LAYERS[key]
         end = row["end_date"] if present(row["end_date"]) else row["event_date"]
         size = row["fatalities"] if key == "deaths" else row["blockade_points"]
         area = row["ubigeo"] if key in {"strikes", "curfews"} and row["scope"] == "regional" else None
-        events.append(
-            {
-                "layer": key,
-                "start": _index(row["event_date"], first),
-                "end": _index(end, first),
-                "lat": round(row.geometry.y, 5),
-                "lon": round(row.geometry.x, 5),
-                "r": 4 + 3 * math.sqrt(_int(size)),
-                "colour": colour,
-                "deaths": _int(row["fatalities"]),
-                "injured": _int(row["injured"]),
-                "unit": row[unit_column] if present(row[unit_column]) else None,
-                "area": area if present(area) else None,
-                "popup": popup_html(row, prepared.sources, prepared.figures, victims=prepared.victims),
-                "tooltip": tooltip_text(row),
-            }
-        )
+        tooltip = tooltip_text(row, book.text)
+        head, refs, tail = book.popup_parts(row)
+        event = {
+            "layer": key,
+            "start": _index(row["event_date"], first),
+            "end": _index(end, first),
+            "lat": round(row["geometry"].y, 5),
+            "lon": round(row["geometry"].x, 5),
+            "r": round(4 + 3 * math.sqrt(_int(size)), 1),
+            "deaths": _int(row["fatalities"]),
+            "injured": _int(row["injured"]),
+            "unit": row[unit_column] if present(row[unit_column]) else None,
+            "area": area if present(area) else None,
+            "popup": [head, tail],
+            "src": refs,
+            "tooltip": tooltip,
+        }
+        # fields that are empty, zero or implied by the layer are left out; the page fills them in
+        events.append({k: v for k, v in event.items() if v not in (None, 0) or k in _KEPT})
     return events
 
 
@@ -136,8 +144,12 @@ def timeline_payload(
     start: dt.date | None = None,
     end: dt.date | None = None,
     level: str = "department",
+    text: Catalogue | None = None,
 ) -> dict[str, Any]:
     """Compute what the timeline page embeds: days, incidents as events, units and areas.
+
+    Popups are built with one :class:`protestmap.maps.content.PopupBook` for the whole table;
+    ``text`` is the page's catalogue (English by default).
 
     Returns
     -------
@@ -145,21 +157,26 @@ def timeline_payload(
         JSON-ready: ``days`` (ISO dates), ``events`` (one per placed incident, or per unit and
         day when aggregated), ``national`` (national-scope rows, shown in the totals line),
         ``units`` (choropleth polygons), ``areas`` (polygons of regional strikes and curfews),
-        ``span_layers`` and ``initial`` (the day shown first).
+        ``span_layers``, ``initial`` (the day shown first), ``classes`` (the choropleth's fixed
+        classes) and ``strings`` (the page's words for the script).
     """
+    text = text or catalogue()
     rows, first, last = period_rows(prepared.joined, start=start, end=end)
     national = rows[rows["scope"] == "national"]
     placed = rows[(rows["scope"] != "national") & rows.geometry.notna()]
     big = len(placed) > AGGREGATE_ABOVE
-    events = [] if big else _events(placed, prepared, first, level)
+    book = PopupBook(prepared.sources, prepared.figures, text, victims=prepared.victims)
+    events = [] if big else _events(placed, book, first, level)
+    cited = {source_id for event in events for source_id in event["src"]}
     days = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
     payload: dict[str, Any] = {
         "days": days,
+        "day_labels": [text.long_date(first + dt.timedelta(days=i)) for i in range(len(days))],
         "events": events,
         "aggregated": big,
         "agg": _aggregated(placed, first, level) if big else None,
         "layer_keys": list(LAYERS),
-        "layer_labels": [label for label, _, _ in LAYERS.values()],
+        "layer_labels": [layer_label(key, text) for key in LAYERS],
         "layer_colours": [colour for _, colour, _ in LAYERS.values()],
         "national": [
             {
@@ -168,18 +185,24 @@ def timeline_payload(
                 "deaths": _int(r["fatalities"]),
                 "injured": _int(r["injured"]),
                 "text": html.escape(
-                    f"nationwide: {r['event_type'].replace('_', ' ')}"
-                    + (f" ({_int(r['blockade_points'])} points)" if present(r["blockade_points"]) else "")
+                    text("national", kind=text.event_type(r["event_type"]))
+                    + (text("national.points", n=_int(r["blockade_points"])) if present(r["blockade_points"]) else "")
                 ),
             }
             for _, r in national.iterrows()
         ],
         "span_layers": [k for k, (_, _, kind) in LAYERS.items() if kind == "span"],
-        "ramp": list(settings.DEATH_COLOURS),
+        "classes": {"bounds": list(DEATHS.bounds), "colours": [colour for _, colour in DEATHS.swatches()]},
         "no_deaths": settings.NO_DEATHS_COLOUR,
+        "outline": {"marker": MARKER_OUTLINE, "today": TODAY_OUTLINE},
+        "strings": script_words(text),
+        "sources": {source_id: book.source(source_id) for source_id in sorted(cited)},
+        "sources_heading": book.sources_heading(),
+        "popup_options": POPUP_OPTIONS,
         "centre": list(settings.PERU_CENTRE),
         "initial": len(days) - 1,
         "units": None,
+        "outline_units": level == "department",
         "areas": {},
     }
     if big:
@@ -188,16 +211,37 @@ def timeline_payload(
         units = prepared.boundaries.layer(level)[["ubigeo", "name", "geometry"]].copy()
         units["label"] = units.pop("name").map(html.escape)
         payload["units"] = json.loads(units.to_json())
-        codes = {e["area"] for e in events if e["area"]}
-        for code in codes:
-            layer = prepared.boundaries.departments if len(code) == 2 else prepared.boundaries.provinces
-            shape = layer[layer["ubigeo"] == code[:4]]
-            if len(shape):
-                payload["areas"][code] = json.loads(shape[["ubigeo", "geometry"]].to_json())
+        drawn = set(units["ubigeo"])  # the page takes these areas from the choropleth's units
+        codes = {e["area"] for e in events if e.get("area") and e["area"][:4] not in drawn}
+        for layer in (prepared.boundaries.departments, prepared.boundaries.provinces):
+            shapes = layer[layer["ubigeo"].isin({code[:4] for code in codes})][["ubigeo", "geometry"]]
+            for feature in json.loads(shapes.to_json())["features"]:  # one conversion per level
+                payload["areas"][feature["properties"]["ubigeo"]] = feature
     return payload
 
 
-_MODES = {0: "cumulative", 1: "this day only", 7: "last 7 days", 30: "last 30 days"}
+def script_words(text: Catalogue) -> dict[str, str]:
+    """Return the words the timeline script writes itself (it fills the ``{...}`` placeholders)."""
+    keys = ("control.play", "control.pause", "totals.cumulative", "agg.more", "choropleth.timeline")
+    words = {key: text(key) for key in keys}
+    words["totals.window"] = text("totals.window", n="{n}")
+    words["totals.counts"] = text("totals.counts", deaths="{deaths}", injured="{injured}")
+    words["tip.deaths"] = text("tip.deaths", name="{name}", value="{value}", window="{window}")
+    words["window.cumulative"] = text("window.cumulative")
+    words["window.days"] = text("window.days", n="{n}")
+    words["date.range"] = text("date.range", start="{start}", end="{end}")
+    words["chart.aria"] = text("chart.aria")
+    words["chart.tip"] = text("chart.tip", day="{day}", deaths="{deaths}", blockades="{blockades}")
+    words["chart.key"] = text("chart.key", deaths="{deaths}", blockades="{blockades}")
+    fields = {k: "{" + k + "}" for k in ("n", "layer", "unit", "when", "deaths", "injured")}
+    words["agg.text"] = text("agg.text", **fields)
+    return words
+
+
+def window_modes(text: Catalogue, selected: int) -> list[tuple[int, str]]:
+    modes = {0: text("mode.0"), 1: text("mode.1"), 7: text("mode.n", n=7), 30: text("mode.n", n=30)}
+    modes.setdefault(selected, text("mode.n", n=selected))
+    return list(modes.items())
 
 
 def render_timeline_map(
@@ -209,39 +253,51 @@ def render_timeline_map(
     window: Window | None = None,
     self_contained: bool = False,
     cdn: bool = False,
+    lang: str = "en",
 ) -> folium.Map:
     """Build the timeline page: day slider, play/pause, cumulative or moving window.
 
-    ``data`` is as for :func:`protestmap.maps.day.render_date_map`.
+    ``data`` is as for :func:`protestmap.maps.day.render_date_map`; ``lang`` is ``en`` (default)
+    or ``es``.
     """
-    import folium
-
+    from protestmap.maps.cluster import marker_layers
     from protestmap.maps.elements import TimelineController, TimelineControls
     from protestmap.maps.inputs import as_map_input
 
+    text = catalogue(lang)
     prepared = as_map_input(data)
-
-    payload = timeline_payload(prepared, start=start, end=end, level=level)
+    payload = timeline_payload(prepared, start=start, end=end, level=level, text=text)
     window = window or Window()
-    fmap = new_map(self_contained=self_contained, boundaries=prepared.boundaries, cdn=cdn)
-    groups = {}
-    for key, (label, _, _) in LAYERS.items():
-        groups[key] = folium.FeatureGroup(name=label, show=True).add_to(fmap)
-    days = html.escape(f"{payload['days'][0]} to {payload['days'][-1]}")
-    title = (
-        f'Peru, <span id="pm-range">{days}</span>'  # the page updates the range as the slider moves
-        + html.escape(
-            ": move the slider or press Play"
-            + (" (markers aggregated per unit and day)" if payload["aggregated"] else "")
-        )
+    first, last = (dt.date.fromisoformat(payload["days"][i]) for i in (0, -1))
+    fmap = new_map(
+        self_contained=self_contained, boundaries=prepared.boundaries, outlines=level != "department", cdn=cdn
     )
+    period = {"start": text.long_date(first), "end": text.long_date(last)}
+    frame_page(fmap, title=text("page.title.timeline", **period), text=text)
+    names = {key: layer_label(key, text) for key in LAYERS}
+    groups = marker_layers(fmap, names, self_contained=self_contained, label=text("cluster.label", n="{n}"))
+    # the page rewrites the range (in the span) as the slider moves
+    before, after = text("title.timeline", range="\x00").split("\x00")
+    span = f'<span id="pm-range">{html.escape(text("date.range", **period))}</span>'
+    aggregated = text("title.aggregated") if payload["aggregated"] else ""
+    title = html.escape(before) + span + html.escape(after + aggregated)
     rows, _, _ = period_rows(prepared.joined, start=start, end=end)
     missing = not_drawn(rows, prepared.unresolved)
-    control = finish_map(fmap, title=title, window=window, warning=prepared.warning, missing=not_drawn_note(missing))
+    legend = Legend(
+        text, layers=[(names[k], c) for k, (_, c, _) in LAYERS.items()], window=window.label(text), rate=False
+    )
+    control = finish_map(
+        fmap,
+        title=title,
+        window=window,
+        legend=legend,
+        warning=text("warning.no_boundaries") if prepared.warning else "",
+        missing=not_drawn_note(missing, text=text),
+        text=text,
+    )
     selected = window.days or 0
-    modes = dict(_MODES)
-    modes.setdefault(selected, f"last {selected} days")
-    fmap.add_child(TimelineControls(modes=list(modes.items()), selected=selected))
+    labels = {"play": text("control.play"), "window": text("control.window"), "day": text("control.day")}
+    fmap.add_child(TimelineControls(modes=window_modes(text, selected), selected=selected, labels=labels))
     fmap.add_child(TimelineController(payload, groups=groups, control=control))
     extras(fmap).protestmap_payload = payload
     extras(fmap).protestmap_not_drawn = missing
