@@ -208,7 +208,7 @@ def test_cli_render_without_boundaries_warns_and_draws_markers(tmp_path: Path, m
     assert "markers only" in result.output and "PROTESTMAP_BOUNDARIES" in result.output
     html = out.read_text(encoding="utf-8")
     assert "Deaths to date by" not in html and "Road blockades active" in html
-    assert "No INEI boundaries were available" in html
+    assert "boundaries were not available when this map was made" in html
     assert "PROTESTMAP" not in html and str(tmp_path) not in html, "the page names no variable or path"
 
 

@@ -142,7 +142,7 @@ def test_popup_lists_the_victims_of_its_incident_escaped() -> None:
             **dict.fromkeys(("fatalities", "injured", "arrested", "blockade_points"), pd.NA),
         }
     )
-    listed = victims_html(row, victims)
+    listed = victims_html(victims)[row["event_id"]]
     assert "&lt;b&gt;Ana&lt;/b&gt; (30, gunshot, died 2023-01-12, hurt 2023-01-09)" in listed
     assert (
         "A.B.C. (15, blunt trauma, died 2023-01-09, not in" in listed and "not in this incident&#x27;s count" in listed
@@ -151,7 +151,7 @@ def test_popup_lists_the_victims_of_its_incident_escaped() -> None:
     sources = pd.DataFrame({"outlet": ["Outlet"], "published": [pd.Timestamp("2023-01-10")], "title": ["T"]})
     popup = popup_html(row, sources.set_axis(["s-one"]), victims=victims)
     assert listed in popup
-    assert victims_html(row, None) == "" and "Victims" not in popup_html(row, sources.set_axis(["s-one"]))
+    assert victims_html(None) == {} and "Victims" not in popup_html(row, sources.set_axis(["s-one"]))
 
 
 def test_bundled_victims_match_their_incidents() -> None:
