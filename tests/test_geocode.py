@@ -393,7 +393,7 @@ runner = CliRunner()
 def test_cli_geocode_all_resolved_exits_zero() -> None:
     result = runner.invoke(app, ["geocode", "Juliaca", "Cuzco", "--format", "json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     assert [r["ubigeo"] for r in rows] == ["211101", "080101"]
     assert set(rows[0]) == {
         "query",
@@ -430,7 +430,7 @@ def test_cli_geocode_department_option_and_table() -> None:
 def test_cli_shared_department_answers_that_department_and_keeps_candidates() -> None:
     result = runner.invoke(app, ["geocode", "Chucuito", "--format", "json"])
     assert result.exit_code == 1, "not one place: the department is an answer, not a resolution"
-    (row,) = json.loads(result.output)
+    (row,) = json.loads(result.stdout)
     assert (row["status"], row["department"], row["ubigeo"], row["precision"]) == ("ambiguous", "Puno", "21", 3)
     assert row["latitude"] is not None and row["longitude"] is not None
     assert row["candidates"] == ["Chucuito (district, 210106)", "Chucuito (province, 2104)"]
@@ -439,12 +439,12 @@ def test_cli_shared_department_answers_that_department_and_keeps_candidates() ->
 def test_cli_proposal_and_strict_refusal() -> None:
     result = runner.invoke(app, ["geocode", "Lampa", "--format", "json"])
     assert result.exit_code == 0, result.output
-    (row,) = json.loads(result.output)
+    (row,) = json.loads(result.stdout)
     assert (row["status"], row["ubigeo"], row["department"]) == ("proposed", "210701", "Puno")
     assert row["confidence"] >= 0.8 and row["candidates"] == ["Lampa (district, 050804)"]
     result = runner.invoke(app, ["geocode", "Lampa", "--strict", "--format", "json"])
     assert result.exit_code == 1
-    (row,) = json.loads(result.output)
+    (row,) = json.loads(result.stdout)
     assert row["status"] == "ambiguous" and row["ubigeo"] is None, "Puno or Ayacucho: no shared unit"
 
 
@@ -459,7 +459,7 @@ def test_cli_proposal_and_strict_refusal() -> None:
 def test_cli_hints_apply_per_name_only_where_given(args: list[str]) -> None:
     result = runner.invoke(app, ["geocode", *args, "--format", "json"])
     assert result.exit_code == 0, result.output
-    rows = {row["query"].split("|")[0]: row for row in json.loads(result.output)}
+    rows = {row["query"].split("|")[0]: row for row in json.loads(result.stdout)}
     assert rows["Huancabamba"]["ubigeo"] == "190303" and rows["Anta"]["ubigeo"] == "020604"
     assert all(row["status"] == "ok" for row in rows.values())
     if "Juliaca" in rows:
@@ -477,7 +477,7 @@ def test_readme_geocode_example_finds_every_name() -> None:
     line = next(line for line in readme.splitlines() if line.startswith("$ protestmap geocode "))
     args = shlex.split(line.removeprefix("$ protestmap "))
     result = runner.invoke(app, args)
-    rows = json.loads(result.output) if "json" in args else list(csv.DictReader(io.StringIO(result.output)))
+    rows = json.loads(result.stdout) if "json" in args else list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == len([a for a in args[1:] if not a.startswith("-") and a not in {"csv", "json"}])
     assert all(row["status"] != "not_found" for row in rows), rows
     assert {row["status"] for row in rows} >= {"ok", "proposed", "ambiguous"}, "the example shows each answer"
