@@ -102,7 +102,7 @@ def _place(admin1: str, admin2: str) -> _AcledPlace | None:
     """Return the INEI department, province and ubigeo for ACLED's admin names."""
     from protestmap.errors import PlaceNotFoundError
     from protestmap.places.gazetteer import load_gazetteer, normalize
-    from protestmap.places.geocoder import resolve
+    from protestmap.places.resolver import resolve
 
     gaz = load_gazetteer()
     first = normalize(admin1)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from protestmap.errors import PlaceNotFoundError
 from protestmap.places.gazetteer import Entry, Gazetteer, load_gazetteer, normalize
-from protestmap.places.geocoder import resolve
+from protestmap.places.resolver import resolve
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -11,7 +11,7 @@ import re
 from typing import NamedTuple
 
 from protestmap.places.gazetteer import Entry, Gazetteer, normalize
-from protestmap.places.geocoder import resolve
+from protestmap.places.resolver import resolve
 from protestmap.text import lexicon as lex
 from protestmap.text.scan import Sentence, fold
 
