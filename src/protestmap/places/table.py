@@ -16,6 +16,7 @@ from protestmap.places.resolver import resolve
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
 
 __all__ = ["GeocodeResult", "explain_unplaced", "geocode_incidents"]
@@ -110,6 +111,82 @@ def explain_unplaced(names: tuple[str, str, str, str], gazetteer: Gazetteer) -> 
     return reason if entry is None else None
 
 
+def _blank_cells(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Tell which cells of ``column`` are missing or empty, as :func:`_blank` does cell by cell."""
+    from pandas.api.types import is_numeric_dtype
+
+    values = frame[column]
+    blank = values.isna().to_numpy(dtype=bool, copy=True)
+    if not is_numeric_dtype(values.dtype):
+        blank |= (values.astype("string") == "").fillna(False).to_numpy(dtype=bool)
+    return blank
+
+
+def _entries(out: pd.DataFrame, rows: np.ndarray, gaz: Gazetteer) -> tuple[list[tuple[Any, ...]], np.ndarray]:
+    """Look the rows of ``rows`` up once per distinct ubigeo, location and names.
+
+    Returns ``(entry, status, reason, query)`` per distinct key, and each row's key number.
+    """
+    import numpy as np
+
+    keys = ["ubigeo", "location", *_ADMIN]
+    part = out.iloc[rows][keys]
+    groups = part.groupby(keys, sort=False, dropna=False).ngroup().to_numpy() if rows.size else rows
+    found = []
+    for first in np.unique(groups, return_index=True)[1].tolist():
+        row = part.iloc[first]
+        found.append((*_entry_for(row, gaz), _query(row).name))
+    return found, groups
+
+
+def _position(frame: pd.DataFrame, column: str) -> int:
+    return list(frame.columns).index(column)
+
+
+def _fill(out: pd.DataFrame, column: str, mask: np.ndarray, values: np.ndarray) -> None:
+    """Write ``values[mask]`` into ``column`` on the rows of ``mask`` (by position)."""
+    if mask.any():
+        out.iloc[mask.nonzero()[0], _position(out, column)] = values[mask]
+
+
+def _place(out: pd.DataFrame, rows: np.ndarray, entries: list[Entry], has_point: np.ndarray) -> None:
+    """Fill the missing ubigeo, names, coordinates and precision of ``rows`` from their ``entries``."""
+    import numpy as np
+
+    target = np.zeros(len(out), dtype=bool)
+    target[rows] = True
+
+    def spread(values: list[Any], dtype: Any = object) -> np.ndarray:
+        full = np.zeros(len(out), dtype=dtype)
+        full[rows] = values
+        return full
+
+    _fill(out, "ubigeo", target & _blank_cells(out, "ubigeo"), spread([e.ubigeo for e in entries]))
+    for level, column in enumerate(_ADMIN):
+        named = spread([bool(e.admin[level]) for e in entries], bool)
+        _fill(out, column, named & _blank_cells(out, column), spread([e.admin[level] for e in entries]))
+    _fill(out, "latitude", target & ~has_point, spread([e.latitude for e in entries], float))
+    _fill(out, "longitude", target & ~has_point, spread([e.longitude for e in entries], float))
+    _fill(out, "geo_precision", target & _blank_cells(out, "geo_precision"), spread([e.precision for e in entries]))
+
+
+def _ask_online(out: pd.DataFrame, rows: np.ndarray, online: OnlineGeocoder, statuses: np.ndarray) -> np.ndarray:
+    """Ask ``online`` for the point of each row of ``rows``, in order; return the rows it placed."""
+    import numpy as np
+
+    placed = []
+    lat_col, lon_col, precision = (_position(out, c) for c in ("latitude", "longitude", "geo_precision"))
+    for row in rows.tolist():
+        point = online.lookup(str(out["location"].iat[row]))
+        if point is not None:
+            out.iloc[row, [lat_col, lon_col]] = point
+            if _blank(out.iat[row, precision]):
+                out.iat[row, precision] = 2
+            statuses[row] = "online"
+            placed.append(row)
+    return np.array(placed, dtype=np.int64)
+
+
 def geocode_incidents(
     incidents: gpd.GeoDataFrame,
     *,
@@ -117,6 +194,8 @@ def geocode_incidents(
     online: OnlineGeocoder | None = None,
 ) -> GeocodeResult:
     """Fill place fields of an incident table from the offline gazetteer.
+
+    Rows are looked up once per distinct ubigeo, location and names, and filled column by column.
 
     Parameters
     ----------
@@ -134,51 +213,37 @@ def geocode_incidents(
         The completed table and the rows left unresolved.
     """
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
 
     gaz = gazetteer or load_gazetteer()
     out = incidents.copy()
-    statuses: list[str] = []
-    problems: list[dict[str, str]] = []
-    for index, row in out.iterrows():
-        has_point = not _blank(row["latitude"]) and not _blank(row["longitude"])
-        if row["scope"] == "national":
-            statuses.append("national")
-            continue
-        entry, status, reason = _entry_for(row, gaz)
-        if entry is None:
-            point = None if has_point or online is None else online.lookup(str(row["location"]))
-            if point is not None:
-                out.loc[index, ["latitude", "longitude"]] = point
-                out.loc[index, "geo_precision"] = 2 if _blank(row["geo_precision"]) else row["geo_precision"]
-                statuses.append("online")
-                continue
-            statuses.append("curated" if has_point and status != "inconsistent" else "unresolved")
-            if statuses[-1] == "unresolved":
-                problems.append(
-                    {
-                        "event_id": row["event_id"],
-                        "query": _query(row).name,
-                        "status": status,
-                        "reason": reason,
-                    }
-                )
-            continue
-        if _blank(row["ubigeo"]):
-            out.loc[index, "ubigeo"] = entry.ubigeo
-        for column, value in zip(_ADMIN, entry.admin, strict=True):
-            if value and _blank(row[column]):
-                out.loc[index, column] = value
-        if not has_point:
-            out.loc[index, ["latitude", "longitude"]] = (entry.latitude, entry.longitude)
-        if _blank(row["geo_precision"]):
-            out.loc[index, "geo_precision"] = entry.precision
-        statuses.append("curated" if has_point else status)
+    has_point = ~(_blank_cells(out, "latitude") | _blank_cells(out, "longitude"))
+    statuses = np.full(len(out), "national", dtype=object)
+    rows = np.flatnonzero((out["scope"] != "national").fillna(True).to_numpy(dtype=bool))
+    found, groups = _entries(out, rows, gaz)
+    status, reason, query = (np.array([f[k] for f in found] + [""], dtype=object)[groups] for k in (1, 2, 3))
+    entry = np.empty(len(found), dtype=object)
+    entry[:] = [f[0] for f in found]
+    entry = entry[groups]
+    placed = np.array([e is not None for e in entry], dtype=bool)
+    _place(out, rows[placed], list(entry[placed]), has_point)
+    statuses[rows] = np.where(has_point[rows], "curated", status)
+    left = ~placed & ~has_point[rows]
+    if online is not None and left.any():
+        left[left] = ~np.isin(rows[left], _ask_online(out, rows[left], online, statuses))
+    unresolved = left | (~placed & has_point[rows] & (status == "inconsistent"))
+    statuses[rows[unresolved]] = "unresolved"
     out["geocode_status"] = pd.Series(statuses, index=out.index, dtype="string")
     lon = out["longitude"].astype("float64")
     lat = out["latitude"].astype("float64")
     geometry = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
     geometry[out["latitude"].isna().to_numpy()] = None
     out = out.set_geometry(geometry)
-    unresolved = pd.DataFrame(problems, columns=["event_id", "query", "status", "reason"])
-    return GeocodeResult(out, unresolved)
+    problems = {
+        "event_id": out["event_id"].to_numpy(dtype=object)[rows[unresolved]],
+        "query": query[unresolved],
+        "status": status[unresolved],
+        "reason": reason[unresolved],
+    }
+    return GeocodeResult(out, pd.DataFrame(problems, columns=["event_id", "query", "status", "reason"]))
