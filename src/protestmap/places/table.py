@@ -130,7 +130,7 @@ def _entries(out: pd.DataFrame, rows: np.ndarray, gaz: Gazetteer) -> tuple[list[
     import numpy as np
 
     keys = ["ubigeo", "location", *_ADMIN]
-    part = out.iloc[rows][keys]
+    part = out[keys] if rows.size == len(out) else out[keys].iloc[rows]
     groups = part.groupby(keys, sort=False, dropna=False).ngroup().to_numpy() if rows.size else rows
     found = []
     for first in np.unique(groups, return_index=True)[1].tolist():
@@ -143,31 +143,35 @@ def _position(frame: pd.DataFrame, column: str) -> int:
     return list(frame.columns).index(column)
 
 
-def _fill(out: pd.DataFrame, column: str, mask: np.ndarray, values: np.ndarray) -> None:
-    """Write ``values[mask]`` into ``column`` on the rows of ``mask`` (by position)."""
-    if mask.any():
-        out.iloc[mask.nonzero()[0], _position(out, column)] = values[mask]
+def _fill(out: pd.DataFrame, column: str, rows: np.ndarray, values: np.ndarray) -> None:
+    """Write ``values`` into ``column`` on ``rows`` (positions)."""
+    if rows.size:
+        out.iloc[rows, _position(out, column)] = values
 
 
-def _place(out: pd.DataFrame, rows: np.ndarray, entries: list[Entry], has_point: np.ndarray) -> None:
-    """Fill the missing ubigeo, names, coordinates and precision of ``rows`` from their ``entries``."""
+def _place(out: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, entries: list[Entry]) -> None:
+    """Fill the missing ubigeo, names, coordinates and precision of ``rows`` from their group's entry.
+
+    ``groups`` numbers the entry of each row in ``entries``; values are gathered per group, not per row.
+    """
     import numpy as np
 
-    target = np.zeros(len(out), dtype=bool)
-    target[rows] = True
+    def blank(column: str) -> np.ndarray:
+        return _blank_cells(out, column)[rows]
 
-    def spread(values: list[Any], dtype: Any = object) -> np.ndarray:
-        full = np.zeros(len(out), dtype=dtype)
-        full[rows] = values
-        return full
+    def per_row(values: list[Any], dtype: Any = object) -> np.ndarray:
+        return np.array(values, dtype=dtype)[groups]
 
-    _fill(out, "ubigeo", target & _blank_cells(out, "ubigeo"), spread([e.ubigeo for e in entries]))
+    fill = blank("ubigeo")
+    _fill(out, "ubigeo", rows[fill], per_row([e.ubigeo for e in entries])[fill])
     for level, column in enumerate(_ADMIN):
-        named = spread([bool(e.admin[level]) for e in entries], bool)
-        _fill(out, column, named & _blank_cells(out, column), spread([e.admin[level] for e in entries]))
-    _fill(out, "latitude", target & ~has_point, spread([e.latitude for e in entries], float))
-    _fill(out, "longitude", target & ~has_point, spread([e.longitude for e in entries], float))
-    _fill(out, "geo_precision", target & _blank_cells(out, "geo_precision"), spread([e.precision for e in entries]))
+        fill = blank(column) & per_row([bool(e.admin[level]) for e in entries], bool)
+        _fill(out, column, rows[fill], per_row([e.admin[level] for e in entries])[fill])
+    fill = blank("latitude") | blank("longitude")
+    for column in ("latitude", "longitude"):
+        _fill(out, column, rows[fill], per_row([getattr(e, column) for e in entries], float)[fill])
+    fill = blank("geo_precision")
+    _fill(out, "geo_precision", rows[fill], per_row([e.precision for e in entries])[fill])
 
 
 def _ask_online(out: pd.DataFrame, rows: np.ndarray, online: OnlineGeocoder, statuses: np.ndarray) -> np.ndarray:
@@ -185,6 +189,30 @@ def _ask_online(out: pd.DataFrame, rows: np.ndarray, online: OnlineGeocoder, sta
             statuses[row] = "online"
             placed.append(row)
     return np.array(placed, dtype=np.int64)
+
+
+def _points(out: pd.DataFrame, incidents: pd.DataFrame) -> gpd.GeoSeries:
+    """Return the point of each row's coordinates (missing without them).
+
+    A point ``incidents`` already holds for the same coordinates is kept rather than built again.
+    """
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    lon = out["longitude"].astype("float64").to_numpy()
+    lat = out["latitude"].astype("float64").to_numpy()
+    given = np.full(len(out), None, dtype=object)
+    if isinstance(incidents, gpd.GeoDataFrame) and incidents.geometry.name in incidents.columns:
+        given = np.asarray(incidents.geometry.array, dtype=object)
+    kept = shapely.is_missing(given) & np.isnan(lat)
+    point = (shapely.get_type_id(given) == 0) & ~shapely.is_empty(given)
+    point[point] = (shapely.get_x(given[point]) == lon[point]) & (shapely.get_y(given[point]) == lat[point])
+    kept |= point
+    rebuilt = gpd.points_from_xy(lon[~kept], lat[~kept])
+    rebuilt[np.isnan(lat[~kept])] = None
+    given[~kept] = np.asarray(rebuilt, dtype=object)
+    return gpd.GeoSeries(given, index=out.index, crs="EPSG:4326")
 
 
 def geocode_incidents(
@@ -212,7 +240,6 @@ def geocode_incidents(
     GeocodeResult
         The completed table and the rows left unresolved.
     """
-    import geopandas as gpd
     import numpy as np
     import pandas as pd
 
@@ -223,11 +250,10 @@ def geocode_incidents(
     rows = np.flatnonzero((out["scope"] != "national").fillna(True).to_numpy(dtype=bool))
     found, groups = _entries(out, rows, gaz)
     status, reason, query = (np.array([f[k] for f in found] + [""], dtype=object)[groups] for k in (1, 2, 3))
-    entry = np.empty(len(found), dtype=object)
-    entry[:] = [f[0] for f in found]
-    entry = entry[groups]
-    placed = np.array([e is not None for e in entry], dtype=bool)
-    _place(out, rows[placed], list(entry[placed]), has_point)
+    known = [f[0] for f in found]
+    placed = np.array([e is not None for e in known] + [False], dtype=bool)[groups]
+    numbers = np.cumsum([e is not None for e in known]) - 1
+    _place(out, rows[placed], numbers[groups[placed]], [e for e in known if e is not None])
     statuses[rows] = np.where(has_point[rows], "curated", status)
     left = ~placed & ~has_point[rows]
     if online is not None and left.any():
@@ -235,11 +261,7 @@ def geocode_incidents(
     unresolved = left | (~placed & has_point[rows] & (status == "inconsistent"))
     statuses[rows[unresolved]] = "unresolved"
     out["geocode_status"] = pd.Series(statuses, index=out.index, dtype="string")
-    lon = out["longitude"].astype("float64")
-    lat = out["latitude"].astype("float64")
-    geometry = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
-    geometry[out["latitude"].isna().to_numpy()] = None
-    out = out.set_geometry(geometry)
+    out = out.set_geometry(_points(out, incidents))
     problems = {
         "event_id": out["event_id"].to_numpy(dtype=object)[rows[unresolved]],
         "query": query[unresolved],
