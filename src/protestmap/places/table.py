@@ -128,10 +128,14 @@ def _entries(out: pd.DataFrame, rows: np.ndarray, gaz: Gazetteer) -> tuple[list[
     Returns ``(entry, status, reason, query)`` per distinct key, and each row's key number.
     """
     import numpy as np
+    import pandas as pd
 
     keys = ["ubigeo", "location", *_ADMIN]
     part = out[keys] if rows.size == len(out) else out[keys].iloc[rows]
-    groups = part.groupby(keys, sort=False, dropna=False).ngroup().to_numpy() if rows.size else rows
+    groups = np.zeros(rows.size, dtype=np.int64)
+    for column in keys:
+        codes, distinct = pd.factorize(part[column], use_na_sentinel=False)
+        groups = pd.factorize(groups * (len(distinct) + 1) + codes)[0]
     found = []
     for first in np.unique(groups, return_index=True)[1].tolist():
         row = part.iloc[first]
