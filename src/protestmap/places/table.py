@@ -7,6 +7,7 @@ row ends up either resolved or listed as unresolved, so rows in = resolved + unr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -68,7 +69,7 @@ class _Query(NamedTuple):
     hints: list[str]
 
 
-def _query(row: pd.Series) -> _Query:
+def _query(row: Mapping[Any, Any]) -> _Query:
     """Build the name to look up and its hints, deepest administrative level first."""
     names = [row[c] for c in _ADMIN]
     levels = ("departamento de", "provincia de", "distrito de")
@@ -80,7 +81,7 @@ def _query(row: pd.Series) -> _Query:
     return _Query(str(row["location"]), [])
 
 
-def _entry_for(row: pd.Series, gaz: Gazetteer) -> tuple[Entry | None, str, str]:
+def _entry_for(row: Mapping[Any, Any], gaz: Gazetteer) -> tuple[Entry | None, str, str]:
     """Return the entry for a row, or None with a status and reason."""
     if not _blank(row["ubigeo"]):
         entry = gaz.unit(str(row["ubigeo"]))
@@ -107,7 +108,7 @@ def explain_unplaced(names: tuple[str, str, str, str], gazetteer: Gazetteer) -> 
     """Return why a row with these names (location, admin1-3) and no code cannot be placed, or None."""
     location, admin1, admin2, admin3 = names
     row = {"ubigeo": "", "location": location, "admin1": admin1, "admin2": admin2, "admin3": admin3}
-    entry, _, reason = _entry_for(row, gazetteer)  # type: ignore[arg-type]
+    entry, _, reason = _entry_for(row, gazetteer)
     return reason if entry is None else None
 
 
@@ -137,8 +138,7 @@ def _entries(out: pd.DataFrame, rows: np.ndarray, gaz: Gazetteer) -> tuple[list[
         codes, distinct = pd.factorize(part[column], use_na_sentinel=False)
         groups = pd.factorize(groups * (len(distinct) + 1) + codes)[0]
     found = []
-    for first in np.unique(groups, return_index=True)[1].tolist():
-        row = part.iloc[first]
+    for row in part.iloc[np.unique(groups, return_index=True)[1]].to_dict("records"):
         found.append((*_entry_for(row, gaz), _query(row).name))
     return found, groups
 
