@@ -256,7 +256,7 @@ def geocode_incidents(
     status, reason, query = (np.array([f[k] for f in found] + [""], dtype=object)[groups] for k in (1, 2, 3))
     known = [f[0] for f in found]
     placed = np.array([e is not None for e in known] + [False], dtype=bool)[groups]
-    numbers = np.cumsum([e is not None for e in known]) - 1
+    numbers = np.cumsum([e is not None for e in known], dtype=np.int64) - 1
     _place(out, rows[placed], numbers[groups[placed]], [e for e in known if e is not None])
     statuses[rows] = np.where(has_point[rows], "curated", status)
     left = ~placed & ~has_point[rows]
