@@ -104,17 +104,19 @@ def main() -> None:
             assert all(run["rows"] == rows for run in ours), ours
             median = statistics.median(run["seconds"] for run in ours)
             base = statistics.median(run["seconds"] for run in pandas)
+            cpu = statistics.median(run["cpu"] for run in ours) / statistics.median(run["cpu"] for run in pandas)
             peak = max(run["peak_kib"] for run in ours) * 1024
             print(f"{rows:,} rows, incidents.csv {size / 1e6:.1f} MB; problems found: {ours[0]['problems']:,}")
+            rate = rows / statistics.median(run["cpu"] for run in ours)
             print(
                 f"  validate: wall {spread(ours)} (min/median/max of {args.repeat}), CPU {spread(ours, 'cpu')};"
-                f" median {rows / median:,.0f} rows/s (goal >= 200,000)"
+                f" median {rows / median:,.0f} rows/s of wall time, {rate:,.0f} rows/s of CPU time (goal >= 200,000)"
             )
             print(f"  validate peak memory: {peak / 2**20:.0f} MiB = {peak / size:.1f}x the file (goal <= 3x)")
             print(
                 f"  pandas.read_csv(dtype=str): wall {spread(pandas)}, CPU {spread(pandas, 'cpu')},"
                 f" {max(run['peak_kib'] for run in pandas) / 1024:.0f} MiB; validate/read_csv median ratio"
-                f" {median / base:.2f} (goal <= 2)"
+                f" wall {median / base:.2f}, CPU {cpu:.2f} (goal <= 2)"
             )
 
 

@@ -481,3 +481,29 @@ def test_readme_geocode_example_finds_every_name() -> None:
     assert len(rows) == len([a for a in args[1:] if not a.startswith("-") and a not in {"csv", "json"}])
     assert all(row["status"] != "not_found" for row in rows), rows
     assert {row["status"] for row in rows} >= {"ok", "proposed", "ambiguous"}, "the example shows each answer"
+
+
+ONLINE_MODULES = ("geopy", "requests")
+PREPARE_AND_LIST_IMPORTS = """
+import sys
+from protestmap.pipeline import prepare
+prepared = prepare(sys.argv[1], boundaries_dir=sys.argv[2])
+statuses = sorted(set(prepared.joined["geocode_status"]))
+before = [m for m in sys.argv[3:] if m in sys.modules]
+import protestmap.places.geocoder
+after = [m for m in sys.argv[3:] if m in sys.modules]
+print(statuses, before, after)
+"""
+
+
+def test_preparing_placed_rows_imports_neither_geopy_nor_requests(tiny_dataset: Path, tiny_boundaries: Path) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", PREPARE_AND_LIST_IMPORTS, str(tiny_dataset), str(tiny_boundaries), *ONLINE_MODULES]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    statuses, before, after = done.stdout.strip().split("] [")
+    assert "unresolved" not in statuses
+    assert before == ""  # loading, geocoding and joining placed rows needs neither
+    assert after.rstrip("]") == "'geopy', 'requests'"  # the geopy interface still brings both

@@ -262,3 +262,44 @@ def test_mismatch_summary_names_unexplained_rows_first() -> None:
     assert text.index("c: reason c") < text.index("e: reason e") < text.index("a: reason a")
     assert "b: reason b" not in text and text.endswith("and 2 more")
     assert mismatch_summary(rows.iloc[0:0]) == ""
+
+
+# Two squares that overlap on [1, 2] x [1, 2], listed with the higher ubigeo first.
+OVERLAPPING = gpd.GeoDataFrame(
+    {"ubigeo": ["0102", "0101"]},
+    geometry=[Polygon([(0, 0), (2, 0), (2, 2), (0, 2)]), Polygon([(1, 1), (3, 1), (3, 3), (1, 3)])],
+    crs="EPSG:4326",
+)
+
+
+@pytest.mark.parametrize("units", [OVERLAPPING, OVERLAPPING.iloc[::-1]], ids=["as-listed", "reversed"])
+def test_overlapping_units_resolve_to_the_lower_ubigeo(units: gpd.GeoDataFrame) -> None:
+    import numpy as np
+
+    from protestmap.spatial.join import units_for_xy
+
+    lon, lat = np.array([1.5, 0.5, 2.5, 1.0, 5.0]), np.array([1.5, 0.5, 2.5, 1.5, 5.0])
+    assert units_for_xy(lon, lat, units).tolist() == ["0101", "0102", "0101", "0101", None]
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+    both = gpd.sjoin(points, units, how="left", predicate="intersects").loc[0, "ubigeo"]
+    assert sorted(both) == ["0101", "0102"]  # sjoin gives the overlap one row per unit: counted twice
+
+
+def test_join_in_chunks_matches_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from protestmap import settings
+    from protestmap.spatial.join import units_for_xy
+
+    rng = np.random.default_rng(5)
+    lon, lat = rng.uniform(-1, 14, 2_000), rng.uniform(-1, 4, 2_000)
+    lon[::97], lat[::89] = np.nan, np.nan
+    whole = units_for_xy(lon, lat, TINY)
+    monkeypatch.setattr(settings, "JOIN_CHUNK_POINTS", 7)
+    assert units_for_xy(lon, lat, TINY).tolist() == whole.tolist()
+    shapes = sorted(zip(TINY["ubigeo"], TINY.geometry, strict=True), key=lambda pair: pair[0])
+    expected = [
+        next((code for code, shape in shapes if shape.intersects(Point(x, y))), None)
+        for x, y in zip(lon.tolist(), lat.tolist(), strict=True)
+    ]
+    assert whole.tolist() == expected

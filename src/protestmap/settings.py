@@ -10,7 +10,9 @@ Geocoding
     at least ``PROPOSE_CONFIDENCE`` of the candidates' prominence (GeoNames population, at least
     ``UNKNOWN_POPULATION``, times ``CAPITAL_WEIGHT`` for a provincial capital).
 Units
-    ``UNIT_COLUMNS`` maps a choropleth level to the column the join writes its code in.
+    ``UNIT_COLUMNS`` maps a choropleth level to the column the join writes its code in;
+    ``JOIN_CHUNK_POINTS`` is how many points the join handles at a time (its memory does not grow
+    with the number of points, and neither does its time per point).
 Maps
     ``DEATH_COLOURS`` is the sequential ramp of the deaths choropleth (ColorBrewer Reds, 6
     classes), ``NO_DEATHS_COLOUR`` its zero class; ``AGGREGATE_ABOVE`` is the number of placed
@@ -45,6 +47,7 @@ __all__ = [
     "DATASET_PERIOD",
     "DATA_ENV",
     "DEATH_COLOURS",
+    "JOIN_CHUNK_POINTS",
     "MAX_COUNT",
     "MAX_SENTENCE",
     "NO_DEATHS_COLOUR",
@@ -66,6 +69,7 @@ PERU_CENTRE: Final = (-9.19, -75.0152)
 
 #: Choropleth level -> column holding the unit's ubigeo after the join.
 UNIT_COLUMNS: Final = {"department": "department_code", "province": "province_code"}
+JOIN_CHUNK_POINTS: Final = 1_000_000
 
 DEATH_COLOURS: Final = ("#fee5d9", "#fcbba1", "#fc9272", "#fb6a4a", "#de2d26", "#a50f15")
 NO_DEATHS_COLOUR: Final = "#f7f7f7"

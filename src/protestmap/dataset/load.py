@@ -165,12 +165,15 @@ def load_incidents(
 
 def _incidents(report: ValidationReport) -> gpd.GeoDataFrame:
     import geopandas as gpd
+    import numpy as np
 
     frame = _frame(report, "incidents")
-    lon = frame["longitude"].astype("float64")
-    lat = frame["latitude"].astype("float64")
-    geometry = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
-    geometry[frame["latitude"].isna().to_numpy()] = None
+    lon = frame["longitude"].to_numpy(dtype="float64", na_value=np.nan)
+    lat = frame["latitude"].to_numpy(dtype="float64", na_value=np.nan)
+    given = ~np.isnan(lat)  # points are built only where there are coordinates
+    points = np.full(len(frame), None, dtype=object)
+    points[given] = np.asarray(gpd.points_from_xy(lon[given], lat[given]), dtype=object)
+    geometry = gpd.GeoSeries(points, index=frame.index, crs="EPSG:4326")
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
 
 

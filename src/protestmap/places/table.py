@@ -7,6 +7,7 @@ row ends up either resolved or listed as unresolved, so rows in = resolved + unr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -16,6 +17,7 @@ from protestmap.places.resolver import resolve
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
 
 __all__ = ["GeocodeResult", "explain_unplaced", "geocode_incidents"]
@@ -67,7 +69,7 @@ class _Query(NamedTuple):
     hints: list[str]
 
 
-def _query(row: pd.Series) -> _Query:
+def _query(row: Mapping[Any, Any]) -> _Query:
     """Build the name to look up and its hints, deepest administrative level first."""
     names = [row[c] for c in _ADMIN]
     levels = ("departamento de", "provincia de", "distrito de")
@@ -79,7 +81,7 @@ def _query(row: pd.Series) -> _Query:
     return _Query(str(row["location"]), [])
 
 
-def _entry_for(row: pd.Series, gaz: Gazetteer) -> tuple[Entry | None, str, str]:
+def _entry_for(row: Mapping[Any, Any], gaz: Gazetteer) -> tuple[Entry | None, str, str]:
     """Return the entry for a row, or None with a status and reason."""
     if not _blank(row["ubigeo"]):
         entry = gaz.unit(str(row["ubigeo"]))
@@ -102,34 +104,119 @@ def _entry_for(row: pd.Series, gaz: Gazetteer) -> tuple[Entry | None, str, str]:
     return resolution.match, "gazetteer", ""
 
 
-class _Updates:
-    """Values to fill, gathered row by row and written one column at a time.
-
-    Writing cell by cell (``frame.loc[i, column] = value``) costs about a millisecond a cell, which
-    made geocoding the largest step of ``render --date``; one write per column costs the same for
-    any number of rows. Each row only changes its own cells, so the result is the same.
-    """
-
-    def __init__(self) -> None:
-        self.columns: dict[str, dict[Any, Any]] = {}
-
-    def put(self, index: Any, **values: Any) -> None:
-        """Remember new values for the cells of one row."""
-        for column, value in values.items():
-            self.columns.setdefault(column, {})[index] = value
-
-    def apply(self, frame: pd.DataFrame) -> None:
-        """Write every remembered value into ``frame``."""
-        for column, cells in self.columns.items():
-            frame.loc[list(cells), column] = list(cells.values())
-
-
 def explain_unplaced(names: tuple[str, str, str, str], gazetteer: Gazetteer) -> str | None:
     """Return why a row with these names (location, admin1-3) and no code cannot be placed, or None."""
     location, admin1, admin2, admin3 = names
     row = {"ubigeo": "", "location": location, "admin1": admin1, "admin2": admin2, "admin3": admin3}
-    entry, _, reason = _entry_for(row, gazetteer)  # type: ignore[arg-type]
+    entry, _, reason = _entry_for(row, gazetteer)
     return reason if entry is None else None
+
+
+def _blank_cells(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Tell which cells of ``column`` are missing or empty, as :func:`_blank` does cell by cell."""
+    from pandas.api.types import is_numeric_dtype
+
+    values = frame[column]
+    blank = values.isna().to_numpy(dtype=bool, copy=True)
+    if not is_numeric_dtype(values.dtype):
+        blank |= (values.astype("string") == "").fillna(False).to_numpy(dtype=bool)
+    return blank
+
+
+def _entries(out: pd.DataFrame, rows: np.ndarray, gaz: Gazetteer) -> tuple[list[tuple[Any, ...]], np.ndarray]:
+    """Look the rows of ``rows`` up once per distinct ubigeo, location and names.
+
+    Returns ``(entry, status, reason, query)`` per distinct key, and each row's key number.
+    """
+    import numpy as np
+    import pandas as pd
+
+    keys = ["ubigeo", "location", *_ADMIN]
+    part = out[keys] if rows.size == len(out) else out[keys].iloc[rows]
+    groups = np.zeros(rows.size, dtype=np.int64)
+    for column in keys:
+        codes, distinct = pd.factorize(part[column], use_na_sentinel=False)
+        groups = pd.factorize(groups * (len(distinct) + 1) + codes)[0]
+    found = []
+    for row in part.iloc[np.unique(groups, return_index=True)[1]].to_dict("records"):
+        found.append((*_entry_for(row, gaz), _query(row).name))
+    return found, groups
+
+
+def _position(frame: pd.DataFrame, column: str) -> int:
+    return list(frame.columns).index(column)
+
+
+def _fill(out: pd.DataFrame, column: str, rows: np.ndarray, values: np.ndarray) -> None:
+    """Write ``values`` into ``column`` on ``rows`` (positions)."""
+    if rows.size:
+        out.iloc[rows, _position(out, column)] = values
+
+
+def _place(out: pd.DataFrame, rows: np.ndarray, groups: np.ndarray, entries: list[Entry]) -> None:
+    """Fill the missing ubigeo, names, coordinates and precision of ``rows`` from their group's entry.
+
+    ``groups`` numbers the entry of each row in ``entries``; values are gathered per group, not per row.
+    """
+    import numpy as np
+
+    def blank(column: str) -> np.ndarray:
+        return _blank_cells(out, column)[rows]
+
+    def per_row(values: list[Any], dtype: Any = object) -> np.ndarray:
+        return np.array(values, dtype=dtype)[groups]
+
+    fill = blank("ubigeo")
+    _fill(out, "ubigeo", rows[fill], per_row([e.ubigeo for e in entries])[fill])
+    for level, column in enumerate(_ADMIN):
+        fill = blank(column) & per_row([bool(e.admin[level]) for e in entries], bool)
+        _fill(out, column, rows[fill], per_row([e.admin[level] for e in entries])[fill])
+    fill = blank("latitude") | blank("longitude")
+    for column in ("latitude", "longitude"):
+        _fill(out, column, rows[fill], per_row([getattr(e, column) for e in entries], float)[fill])
+    fill = blank("geo_precision")
+    _fill(out, "geo_precision", rows[fill], per_row([e.precision for e in entries])[fill])
+
+
+def _ask_online(out: pd.DataFrame, rows: np.ndarray, online: OnlineGeocoder, statuses: np.ndarray) -> np.ndarray:
+    """Ask ``online`` for the point of each row of ``rows``, in order; return the rows it placed."""
+    import numpy as np
+
+    placed = []
+    lat_col, lon_col, precision = (_position(out, c) for c in ("latitude", "longitude", "geo_precision"))
+    for row in rows.tolist():
+        point = online.lookup(str(out["location"].iat[row]))
+        if point is not None:
+            out.iloc[row, [lat_col, lon_col]] = point
+            if _blank(out.iat[row, precision]):
+                out.iat[row, precision] = 2
+            statuses[row] = "online"
+            placed.append(row)
+    return np.array(placed, dtype=np.int64)
+
+
+def _points(out: pd.DataFrame, incidents: pd.DataFrame) -> gpd.GeoSeries:
+    """Return the point of each row's coordinates (missing without them).
+
+    A point ``incidents`` already holds for the same coordinates is kept rather than built again.
+    """
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    lon = out["longitude"].astype("float64").to_numpy()
+    lat = out["latitude"].astype("float64").to_numpy()
+    given = np.full(len(out), None, dtype=object)
+    if isinstance(incidents, gpd.GeoDataFrame) and incidents.geometry.name in incidents.columns:
+        given = np.asarray(incidents.geometry.array, dtype=object)
+    kept = shapely.is_missing(given) & np.isnan(lat)
+    point = (shapely.get_type_id(given) == 0) & ~shapely.is_empty(given)
+    point[point] = (shapely.get_x(given[point]) == lon[point]) & (shapely.get_y(given[point]) == lat[point])
+    kept |= point
+    rebuilt = gpd.points_from_xy(lon[~kept], lat[~kept])
+    rebuilt[np.isnan(lat[~kept])] = None
+    given[~kept] = np.asarray(rebuilt, dtype=object)
+    return gpd.GeoSeries(given, index=out.index, crs="EPSG:4326")
 
 
 def geocode_incidents(
@@ -139,6 +226,8 @@ def geocode_incidents(
     online: OnlineGeocoder | None = None,
 ) -> GeocodeResult:
     """Fill place fields of an incident table from the offline gazetteer.
+
+    Rows are looked up once per distinct ubigeo, location and names, and filled column by column.
 
     Parameters
     ----------
@@ -155,54 +244,32 @@ def geocode_incidents(
     GeocodeResult
         The completed table and the rows left unresolved.
     """
-    import geopandas as gpd
+    import numpy as np
     import pandas as pd
 
     gaz = gazetteer or load_gazetteer()
     out = incidents.copy()
-    statuses: list[str] = []
-    problems: list[dict[str, str]] = []
-    updates = _Updates()
-    for index, row in out.iterrows():
-        has_point = not _blank(row["latitude"]) and not _blank(row["longitude"])
-        if row["scope"] == "national":
-            statuses.append("national")
-            continue
-        entry, status, reason = _entry_for(row, gaz)
-        if entry is None:
-            point = None if has_point or online is None else online.lookup(str(row["location"]))
-            if point is not None:
-                updates.put(index, latitude=point[0], longitude=point[1])
-                updates.put(index, geo_precision=2 if _blank(row["geo_precision"]) else row["geo_precision"])
-                statuses.append("online")
-                continue
-            statuses.append("curated" if has_point and status != "inconsistent" else "unresolved")
-            if statuses[-1] == "unresolved":
-                problems.append(
-                    {
-                        "event_id": row["event_id"],
-                        "query": _query(row).name,
-                        "status": status,
-                        "reason": reason,
-                    }
-                )
-            continue
-        if _blank(row["ubigeo"]):
-            updates.put(index, ubigeo=entry.ubigeo)
-        for column, value in zip(_ADMIN, entry.admin, strict=True):
-            if value and _blank(row[column]):
-                updates.put(index, **{column: value})
-        if not has_point:
-            updates.put(index, latitude=entry.latitude, longitude=entry.longitude)
-        if _blank(row["geo_precision"]):
-            updates.put(index, geo_precision=entry.precision)
-        statuses.append("curated" if has_point else status)
-    updates.apply(out)
+    has_point = ~(_blank_cells(out, "latitude") | _blank_cells(out, "longitude"))
+    statuses = np.full(len(out), "national", dtype=object)
+    rows = np.flatnonzero((out["scope"] != "national").fillna(True).to_numpy(dtype=bool))
+    found, groups = _entries(out, rows, gaz)
+    status, reason, query = (np.array([f[k] for f in found] + [""], dtype=object)[groups] for k in (1, 2, 3))
+    known = [f[0] for f in found]
+    placed = np.array([e is not None for e in known] + [False], dtype=bool)[groups]
+    numbers = np.cumsum([e is not None for e in known], dtype=np.int64) - 1
+    _place(out, rows[placed], numbers[groups[placed]], [e for e in known if e is not None])
+    statuses[rows] = np.where(has_point[rows], "curated", status)
+    left = ~placed & ~has_point[rows]
+    if online is not None and left.any():
+        left[left] = ~np.isin(rows[left], _ask_online(out, rows[left], online, statuses))
+    unresolved = left | (~placed & has_point[rows] & (status == "inconsistent"))
+    statuses[rows[unresolved]] = "unresolved"
     out["geocode_status"] = pd.Series(statuses, index=out.index, dtype="string")
-    lon = out["longitude"].astype("float64")
-    lat = out["latitude"].astype("float64")
-    geometry = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
-    geometry[out["latitude"].isna().to_numpy()] = None
-    out = out.set_geometry(geometry)
-    unresolved = pd.DataFrame(problems, columns=["event_id", "query", "status", "reason"])
-    return GeocodeResult(out, unresolved)
+    out = out.set_geometry(_points(out, incidents))
+    problems = {
+        "event_id": out["event_id"].to_numpy(dtype=object)[rows[unresolved]],
+        "query": query[unresolved],
+        "status": status[unresolved],
+        "reason": reason[unresolved],
+    }
+    return GeocodeResult(out, pd.DataFrame(problems, columns=["event_id", "query", "status", "reason"]))
