@@ -51,10 +51,16 @@ function protestmapLayout(map) {
   var side = small ? "right" : "left";  // phones: one column above the attribution
   if (small) { dock(root.querySelector(".leaflet-control-scale"), "bottom", side); }
   dock(legend, "bottom", side);
-  dock(document.getElementById("pm-controls"), "bottom", "right");
+  var panel = document.getElementById("pm-controls");
+  if (panel) { root.classList.add("pm-has-timeline"); }
+  dock(panel, "bottom", "right");
   // the title goes above the zoom buttons: it is what a reader looks at first
   var topLeft = corner("top", "left");
   var title = document.getElementById("pm-title");
   if (title) { topLeft.insertBefore(title, topLeft.firstChild); }
+  // keyboard readers reach the title, layer list and legend before the (clustered) markers: the
+  // controls' corners are positioned and stacked by CSS, so only the tab order changes
+  var controls = root.querySelector(".leaflet-control-container");
+  if (controls) { root.insertBefore(controls, root.firstChild); }
   window.protestmapLayoutReady = true;
 }
