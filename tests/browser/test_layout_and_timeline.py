@@ -12,6 +12,7 @@ from tests.test_render import expected_counts
 
 from protestmap.maps.content import layer_of
 from protestmap.maps.day import render_date_map
+from protestmap.maps.i18n import catalogue
 from protestmap.maps.page import page_html, write_atomic
 from protestmap.maps.timeline import render_timeline_map
 from protestmap.pipeline import prepare as prepare_incidents
@@ -132,13 +133,18 @@ def test_pinch_zoom_is_allowed(open_page, pages: dict[str, Path]) -> None:
     assert "user-scalable" not in pages["day"].read_text(encoding="utf-8")
 
 
+def _long(day: str) -> str:
+    """The label the page shows for an ISO day: the catalogue's long date (mapsa's day_labels)."""
+    return catalogue("en").long_date(dt.date.fromisoformat(day))
+
+
 def _index(page: Any, day: str) -> int:
     return page.evaluate(f"window.protestmapTimeline.days.indexOf('{day}')")
 
 
 def test_a_link_opens_its_day_and_the_url_follows_the_slider(open_page, pages: dict[str, Path], prepared) -> None:
     page = open_page(pages["timeline"], DESKTOP, fragment="#2023-01-09")
-    assert page.inner_text("#pm-day") == "2023-01-09"
+    assert page.inner_text("#pm-day") == "9 January 2023"
     counts = page.evaluate(
         """Object.fromEntries(Object.entries(window.protestmapLayers).map(([k, g]) => {
         let n = 0; g.eachLayer(l => { if (l instanceof L.CircleMarker) n += 1;
@@ -150,17 +156,17 @@ def test_a_link_opens_its_day_and_the_url_follows_the_slider(open_page, pages: d
     page.keyboard.press("ArrowRight")
     assert page.evaluate("location.hash") == "#2023-01-10"
     page.evaluate("location.hash = '#2023-01-20'")
-    page.wait_for_function("document.getElementById('pm-day').textContent === '2023-01-20'")
+    page.wait_for_function("document.getElementById('pm-day').textContent === '20 January 2023'")
     page.evaluate("location.hash = '#not-a-day'")
     page.wait_for_timeout(100)
-    assert page.inner_text("#pm-day") == "2023-01-20", "an unknown fragment changes nothing"
+    assert page.inner_text("#pm-day") == "20 January 2023", "an unknown fragment changes nothing"
     assert page.errors == []
 
 
 def test_without_a_link_the_url_names_the_day_shown(open_page, pages: dict[str, Path]) -> None:
     page = open_page(pages["timeline"], DESKTOP)
     last = page.evaluate("window.protestmapTimeline.days.slice(-1)[0]")
-    assert page.inner_text("#pm-day") == last
+    assert page.inner_text("#pm-day") == _long(last)
     assert page.evaluate("location.hash") == f"#{last}"
 
 
@@ -182,7 +188,7 @@ def test_daily_chart_matches_the_data_and_a_click_jumps_to_its_day(open_page, pa
     assert columns.count() == page.evaluate("window.protestmapTimeline.days.length")
     box = page.locator('#pm-chart .pm-day[data-day="2023-01-09"]').bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    assert page.inner_text("#pm-day") == "2023-01-09"
+    assert page.inner_text("#pm-day") == "9 January 2023"
     assert page.evaluate("location.hash") == "#2023-01-09"
     assert page.evaluate("window.protestmapTimeline.state.day") == index
     assert page.errors == []
@@ -191,12 +197,12 @@ def test_daily_chart_matches_the_data_and_a_click_jumps_to_its_day(open_page, pa
 def test_title_range_follows_the_slider_and_the_window(open_page, pages: dict[str, Path]) -> None:
     page = open_page(pages["timeline"], DESKTOP, fragment="#2023-01-09")
     first = page.evaluate("window.protestmapTimeline.days[0]")
-    assert page.inner_text("#pm-range") == f"{first} to 2023-01-09"
+    assert page.inner_text("#pm-range") == f"{_long(first)} to 9 January 2023"
     page.select_option("#pm-mode", "7")
-    assert page.inner_text("#pm-range") == "2023-01-03 to 2023-01-09"
+    assert page.inner_text("#pm-range") == "3 January 2023 to 9 January 2023"
     page.select_option("#pm-mode", "1")
-    assert page.inner_text("#pm-range") == "2023-01-09"
+    assert page.inner_text("#pm-range") == "9 January 2023"
     page.locator("#pm-slider").focus()
     page.keyboard.press("ArrowLeft")
-    assert page.inner_text("#pm-range") == "2023-01-08"
-    assert "2023-01-08" in page.inner_text("#pm-title")
+    assert page.inner_text("#pm-range") == "8 January 2023"
+    assert "8 January 2023" in page.inner_text("#pm-title")
