@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from tests.browser.clicks import reach_every_marker, show
 from tests.conftest import FIXTURES
@@ -254,7 +255,9 @@ def test_default_day_map_works_offline_and_says_tiles_failed(
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["render", "--date", DAY.isoformat()])
     assert result.exit_code == 0, result.output
-    seen = visit(tmp_path / "maps" / f"peru-protests-{DAY}.html")
+    written = Path(result.stdout.strip().splitlines()[-1])
+    assert written == Path(f"peru-protests-{DAY}.html"), "outside the project root the page lands in the folder run in"
+    seen = visit(tmp_path / written)
     page = seen.page
     page.wait_for_selector("#pm-tiles-note", state="visible", timeout=5000)
     assert "could not be loaded" in page.inner_text("#pm-tiles-note")
@@ -265,4 +268,8 @@ def test_default_day_map_works_offline_and_says_tiles_failed(
     polygons = page.evaluate("document.querySelectorAll('.leaflet-pm-areas-pane path').length")
     assert polygons >= 25, "the department choropleth is drawn"
     assert page.evaluate(COUNT_MARKERS) == expected_counts(prepared.joined, DAY)
-    assert "deaths this day: 19 (to date: 48)" in page.inner_text("#pm-title")
+    deaths = prepared.joined["fatalities"].fillna(0)
+    dates = prepared.joined["event_date"]
+    today, to_date = int(deaths[dates == pd.Timestamp(DAY)].sum()), int(deaths[dates <= pd.Timestamp(DAY)].sum())
+    assert today >= 17 and to_date > today, "the data holds the Juliaca deaths of 9 January"
+    assert f"deaths this day: {today} (to date: {to_date})" in page.inner_text("#pm-title")
