@@ -39,6 +39,8 @@ def pages(prepared, tmp_path_factory) -> dict[str, Path]:
     maps = {
         "day": render_date_map(prepared, DAY, self_contained=True),
         "timeline": render_timeline_map(prepared, self_contained=True),
+        "day-es": render_date_map(prepared, DAY, self_contained=True, lang="es"),
+        "timeline-es": render_timeline_map(prepared, self_contained=True, lang="es"),
     }
     return {
         kind: write_atomic(page_html(fmap, self_contained=True), folder / f"{kind}.html") for kind, fmap in maps.items()
@@ -95,7 +97,10 @@ def _assert_layout(page: Any, viewport: dict[str, int]) -> list[dict[str, float]
     return boxes
 
 
-@pytest.mark.parametrize("kind", ["day", "timeline"])
+KINDS = ["day", "timeline", "day-es", "timeline-es"]  # Spanish words are longer: the layout must hold them too
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_phone_layout_keeps_controls_apart_and_collapsed(open_page, pages: dict[str, Path], kind: str) -> None:
     page = open_page(pages[kind], PHONE)
     boxes = _assert_layout(page, PHONE)
@@ -104,7 +109,7 @@ def test_phone_layout_keeps_controls_apart_and_collapsed(open_page, pages: dict[
     assert page.locator("#pm-legend-body").is_hidden(), "legend collapsed"
     title = page.locator("#pm-title")
     assert page.evaluate("e => e.scrollWidth <= e.clientWidth", title.element_handle()), "the title wraps"
-    if kind == "timeline":
+    if kind.startswith("timeline"):
         panel = next(b for b in boxes if b["name"].startswith("pm-controls"))
         attribution = next(b for b in boxes if "attribution" in b["name"])
         assert panel["bottom"] <= attribution["top"], "the slider panel sits above the attribution"
@@ -113,12 +118,13 @@ def test_phone_layout_keeps_controls_apart_and_collapsed(open_page, pages: dict[
     assert page.get_attribute("#pm-legend .pm-toggle", "aria-expanded") == "true"
     _assert_layout(page, PHONE)
     page.click("#pm-legend .pm-toggle")
-    assert page.get_by_label("Strikes active").is_hidden()
+    strikes = "Paros activos" if kind.endswith("-es") else "Strikes active"
+    assert page.get_by_label(strikes).is_hidden()
     page.locator(".leaflet-control-layers-toggle").dispatch_event("click")  # a tap: no hover first
-    assert page.get_by_label("Strikes active").is_visible(), "a tap opens the layer list"
+    assert page.get_by_label(strikes).is_visible(), "a tap opens the layer list"
 
 
-@pytest.mark.parametrize("kind", ["day", "timeline"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_desktop_layout_shows_everything_without_overlap(open_page, pages: dict[str, Path], kind: str) -> None:
     page = open_page(pages[kind], DESKTOP)
     _assert_layout(page, DESKTOP)

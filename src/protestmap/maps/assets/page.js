@@ -62,5 +62,9 @@ function protestmapLayout(map) {
   // controls' corners are positioned and stacked by CSS, so only the tab order changes
   var controls = root.querySelector(".leaflet-control-container");
   if (controls) { root.insertBefore(controls, root.firstChild); }
+  var layers = root.querySelector(".leaflet-control-layers");
+  if (title && layers && !small) {  // the title never runs under the layer list, whatever its language
+    title.style.maxWidth = Math.max(200, root.clientWidth - layers.offsetWidth - 40) + "px";
+  }
   window.protestmapLayoutReady = true;
 }
