@@ -9,7 +9,15 @@ from shapely.geometry import MultiPolygon, Point, Polygon
 
 import protestmap
 from protestmap.pipeline import prepare as prepare_incidents
-from protestmap.spatial.aggregate import active_on, aggregate, daily, load_population, national_totals
+from protestmap.spatial.aggregate import (
+    active_on,
+    aggregate,
+    daily,
+    daily_blockade_points,
+    load_population,
+    national_totals,
+    within,
+)
 from protestmap.spatial.join import join_incidents, points_to_units
 
 SQUARE_A = Polygon([(0, 0), (1, 0), (1, 1), (0, 1)])
@@ -136,9 +144,52 @@ def test_daily_running_totals(joined: pd.DataFrame) -> None:
 
 def test_national_totals_include_national_rows(joined: pd.DataFrame) -> None:
     totals = national_totals(joined, start="2023-01-04", end="2023-01-06")
-    # national counts of 4, 5 and 6 January, plus Puno's regional count of 12 on 5 January: the function
-    # sums every row of the window, so a regional count inside a national one is added again
-    assert totals["blockade_points"] == 25 + 37 + 46 + 12
+    # national counts of 25, 37 and 46 points on 4, 5 and 6 January; Puno's 12 on 5 January is inside
+    # the national 37, and a day's count is not added to the next day's: the peak is 46
+    assert totals["blockade_points"] == 46
+    assert totals["arrested"] == int(within(joined, start="2023-01-04", end="2023-01-06")["arrested"].sum())
+
+
+def _counts(*rows: tuple[str, str, str, str | None, int]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["event_date", "scope", "ubigeo", "department_code", "blockade_points"])
+    frame["event_date"] = pd.to_datetime(frame["event_date"])
+    frame["blockade_points"] = frame["blockade_points"].astype("Int64")
+    frame["province_code"] = frame["ubigeo"].str[:4].where(frame["ubigeo"].str.len() >= 4)
+    for measure in ("fatalities", "injured", "arrested"):
+        frame[measure] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    return frame
+
+
+def test_blockade_points_counted_once_per_day() -> None:
+    counts = _counts(
+        ("2023-01-05", "local", "210501", "21", 3),  # inside Puno's own count of 10 that day
+        ("2023-01-05", "local", "210101", "21", 2),
+        ("2023-01-05", "regional", "21", "21", 10),
+        ("2023-01-05", "local", "080101", "08", 4),  # Cusco has no count of its own: its parts add up
+        ("2023-01-05", "local", "080102", "08", 1),
+        ("2023-01-06", "local", "210501", "21", 7),  # parts above the department's own count win
+        ("2023-01-06", "regional", "21", "21", 5),
+        ("2023-01-06", "local", "080101", "08", 2),
+        ("2023-01-07", "national", None, None, 30),  # holds every count of the day
+        ("2023-01-07", "regional", "21", "21", 12),
+    )
+    per_day = daily_blockade_points(counts)
+    assert per_day.to_dict() == {
+        pd.Timestamp("2023-01-05"): 10 + 4 + 1,
+        pd.Timestamp("2023-01-06"): 7 + 2,
+        pd.Timestamp("2023-01-07"): 30,
+    }
+    assert national_totals(counts)["blockade_points"] == 30
+    assert national_totals(counts, end="2023-01-06")["blockade_points"] == 15
+    per_unit = daily(counts, by="department")["blockade_points"]
+    assert per_unit.loc[(pd.Timestamp("2023-01-05"), "21")] == 10
+    assert per_unit.loc[(pd.Timestamp("2023-01-06"), "21")] == 7
+    assert per_unit.loc[(pd.Timestamp("2023-01-05"), "08")] == 5
+
+
+def test_no_blockade_count_gives_zero_points() -> None:
+    counts = _counts(("2023-01-05", "local", "210501", "21", 3)).iloc[:0]
+    assert national_totals(counts)["blockade_points"] == 0
 
 
 def test_population_adds_up_to_inei_national_total() -> None:

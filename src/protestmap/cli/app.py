@@ -224,8 +224,10 @@ def stats(
 
     Outcomes count by the day they happened (event_date). Without --date or --from/--to the whole
     dataset is summed. Rows are sorted by fatalities; a last row gives the totals, national-scope
-    incidents included. Per-100,000 rates use the INEI 2017 census. With --coverage, prints how
-    many incidents each week of the period (or of --from/--to) holds, by event type.
+    incidents included. Blockade points are the most counted on one day, never a sum over days,
+    and a count for a whole department or the country is not added to the counts inside it.
+    Per-100,000 rates use the INEI 2017 census. With --coverage, prints how many incidents each
+    week of the period (or of --from/--to) holds, by event type.
     """
     if coverage:
         _print_coverage(data, start=start, end=date or end, fmt=fmt)

@@ -1,7 +1,10 @@
 """Aggregating joined incidents per unit and per day: totals, windows, activity and per capita.
 
 Counts add up what sources reported; a missing count is "not reported" and adds nothing (it is not
-read as zero and it is not guessed). Events with an ``end_date`` are *active* on every day from
+read as zero and it is not guessed). Blockade points are the exception: a count of points is a
+snapshot of one day, and a count for a whole unit (a department's own row, a national row) already
+holds the points inside it, so they are never added across days or on top of a wider count (see
+:func:`daily_blockade_points`). Events with an ``end_date`` are *active* on every day from
 ``event_date`` to ``end_date`` inclusive; outcomes (deaths, injuries...) are dated by
 ``event_date``.
 """
@@ -29,6 +32,7 @@ __all__ = [
     "active_on",
     "aggregate",
     "daily",
+    "daily_blockade_points",
     "load_population",
     "national_totals",
     "within",
@@ -36,6 +40,7 @@ __all__ = [
 
 UNIT_LEVELS = settings.UNIT_COLUMNS
 _OUTCOMES = list(schema.MEASURES)
+_ADDED = [m for m in _OUTCOMES if m != "blockade_points"]
 
 
 def load_population(path: str | os.PathLike[str] | None = None) -> pd.Series:
@@ -120,6 +125,8 @@ def aggregate(
 ) -> pd.DataFrame:
     """Sum outcomes and count incidents by type per unit, over a window of event dates.
 
+    ``blockade_points`` is the unit's highest count on one day of the window, not a sum.
+
     Parameters
     ----------
     joined
@@ -149,7 +156,9 @@ def aggregate(
     rows = within(joined, start=start, end=end)
     rows = rows[rows[column].notna()]
     grouped = rows.groupby(column)
-    table = grouped[_OUTCOMES].sum(min_count=1).astype("Int64")
+    table = grouped[_ADDED].sum(min_count=1).astype("Int64")
+    peak = _unit_day_points(rows, column).groupby(level=column).max()
+    table.insert(len(_ADDED), "blockade_points", peak.reindex(table.index).astype("Int64"))
     table["incidents"] = grouped.size()
     counts = pd.crosstab(rows[column], rows["event_type"])
     for kind in schema.EVENT_TYPES:
@@ -167,11 +176,59 @@ def aggregate(
 
 
 def national_totals(joined: pd.DataFrame, *, start: Day | None = None, end: Day | None = None) -> dict[str, int]:
-    """Sum the outcomes of incidents in the window, every unit and national rows together."""
+    """Totals for the whole country over the window, every unit and national rows together.
+
+    Deaths, injuries and detentions are summed; ``blockade_points`` is the most points blocked on
+    any one day of the window (see :func:`daily_blockade_points`), 0 when no count was reported.
+    """
     rows = within(joined, start=start, end=end)
-    totals = {m: int(rows[m].sum()) for m in _OUTCOMES}
+    totals = {m: int(rows[m].sum()) for m in _ADDED}
+    per_day = daily_blockade_points(rows)
+    totals["blockade_points"] = int(per_day.max()) if per_day.notna().any() else 0
     totals["incidents"] = len(rows)
     return totals
+
+
+def daily_blockade_points(joined: pd.DataFrame) -> pd.Series:
+    """Blockade points in the whole country per day, each point counted once.
+
+    On each day a national count holds every regional and local count, and a department's own
+    count holds the counts of places inside it; so a day's figure is the larger of its widest
+    count and the sum of the parts below it (the larger, so that it is never below a reported
+    count when sources disagree).
+
+    Parameters
+    ----------
+    joined
+        Joined incidents (``scope``, ``ubigeo``, ``department_code``, ``event_date``).
+
+    Returns
+    -------
+    pandas.Series
+        Points per ``event_date``, for the days with at least one count.
+    """
+    import pandas as pd
+
+    counted = joined[joined["blockade_points"].notna() & joined["event_date"].notna()]
+    national = counted["scope"] == "national"
+    widest = counted[national].groupby("event_date")["blockade_points"].max()
+    below = counted[~national]
+    departments = _unit_day_points(below, UNIT_LEVELS["department"]).groupby(level="event_date").sum()
+    unplaced = below[below[UNIT_LEVELS["department"]].isna()].groupby("event_date")["blockade_points"].sum()
+    parts = departments.add(unplaced, fill_value=0)
+    return pd.concat([widest, parts], axis=1, sort=True).max(axis=1).astype("Int64").rename("blockade_points")
+
+
+def _unit_day_points(rows: pd.DataFrame, column: str) -> pd.Series:
+    """Points per (day, unit): the larger of the unit's own count and the sum of its parts."""
+    import pandas as pd
+
+    placed = rows[rows["blockade_points"].notna() & rows[column].notna()]
+    whole = placed["ubigeo"].astype("string").eq(placed[column].astype("string")).fillna(False)
+    keys = ["event_date", column]
+    own = placed[whole].groupby(keys)["blockade_points"].max()
+    parts = placed[~whole].groupby(keys)["blockade_points"].sum()
+    return pd.concat([own, parts], axis=1, sort=True).max(axis=1)
 
 
 def daily(
@@ -191,14 +248,16 @@ def daily(
     Returns
     -------
     pandas.DataFrame
-        Indexed by (``date``, ``ubigeo``), with the outcome sums and ``incidents``; add
-        ``.groupby(level="ubigeo").cumsum()`` for running totals.
+        Indexed by (``date``, ``ubigeo``), with the outcome sums (blockade points: the unit's
+        count that day, see :func:`daily_blockade_points`) and ``incidents``; add
+        ``.groupby(level="ubigeo").cumsum()`` for running totals of deaths and injuries.
     """
     column = UNIT_LEVELS[by]
     rows = within(joined, start=start, end=end)
-    rows = rows[rows[column].notna()].drop(columns="ubigeo")
-    rows = rows.rename(columns={column: "ubigeo", "event_date": "date"})
-    grouped = rows.groupby(["date", "ubigeo"])
-    table = grouped[_OUTCOMES].sum(min_count=1).astype("Int64")
+    rows = rows[rows[column].notna()]
+    grouped = rows.groupby(["event_date", column])
+    table = grouped[_ADDED].sum(min_count=1).astype("Int64")
+    points = _unit_day_points(rows, column).reindex(table.index)
+    table.insert(len(_ADDED), "blockade_points", points.astype("Int64"))
     table["incidents"] = grouped.size()
-    return table
+    return table.rename_axis(["date", "ubigeo"])
