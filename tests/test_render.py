@@ -140,10 +140,10 @@ def test_escaping_of_untrusted_text(prepared) -> None:
 def test_timeline_payload_honours_spans(prepared) -> None:
     payload = timeline_payload(prepared)
     days = payload["days"]
-    assert days[0] == "2022-12-07" and days[-1] == "2023-04-05"  # the last emergency decree ends on 5 April
+    assert days[0] == "2022-12-07" and days[-1] == "2023-04-15"  # the Puno indefinite strike ends on 15 April
     puno_strike = [e for e in payload["events"] if e["layer"] == "strikes" and e.get("area") == "21"]
     assert [(days[e["start"]], days[e["end"]]) for e in puno_strike] == [
-        ("2023-01-04", "2023-03-05"),  # the indefinite strike
+        ("2023-01-04", "2023-04-15"),  # the indefinite strike
         ("2023-03-21", "2023-03-22"),  # the 48-hour 'paro seco'
     ]
     assert any(n["text"].startswith("nationwide: state of emergency") for n in payload["national"])
