@@ -16,6 +16,7 @@ from protestmap.maps.day import day_layers, render_date_map
 from protestmap.maps.page import page_html
 from protestmap.maps.timeline import render_timeline_map, timeline_payload
 from protestmap.pipeline import prepare as prepare_incidents
+from protestmap.spatial.aggregate import active_on
 
 DAY = dt.date(2023, 1, 9)
 runner = CliRunner()
@@ -82,6 +83,16 @@ def test_map_state_title_layers_and_attribution(prepared) -> None:
         "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/MarkerCluster.css",
         "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/MarkerCluster.Default.css",
     ], "only Leaflet and Leaflet.markercluster are loaded"
+
+
+def test_title_counts_only_area_wide_emergencies(prepared) -> None:
+    day = dt.date(2023, 1, 20)
+    in_force = active_on(prepared.joined, day)
+    in_force = in_force[in_force["event_type"].isin(["curfew", "state_of_emergency"])]
+    regional = int((in_force["scope"] == "regional").sum())
+    assert (in_force["scope"] == "local").any(), "the highway emergency sections are in force that day"
+    html = page_html(render_date_map(prepared, day, window=Window()), self_contained=False)
+    assert f"curfews / regional emergencies in force: {regional}" in html
 
 
 def test_default_page_inlines_leaflet_and_keeps_tiles_optional(prepared) -> None:

@@ -182,6 +182,7 @@ def _title(joined: pd.DataFrame, frames: dict[str, pd.DataFrame], day: dt.date, 
     strikes = frames["strikes"]["admin1"].dropna().nunique()
     emergency = frames["curfews"]
     national_soe = (emergency["scope"] == "national").any()
+    regional = int((emergency["scope"] == "regional").sum())  # highway sections are markers, not areas
     parts = [
         text("title.day", date=text.long_date(day)),
         text("title.deaths", today=today["fatalities"], total=to_date["fatalities"]),
@@ -189,7 +190,7 @@ def _title(joined: pd.DataFrame, frames: dict[str, pd.DataFrame], day: dt.date, 
         text("title.blockades", n=int(national_blocks.max())) if len(national_blocks) else "",
         text("title.strikes", n=strikes) if strikes else "",
         text("title.national_soe") if national_soe else "",
-        text("title.emergencies", n=int((emergency["scope"] != "national").sum())) if len(emergency) else "",
+        text("title.emergencies", n=regional) if regional else "",
     ]
     return " · ".join(html.escape(p) for p in parts if p)
 
