@@ -275,10 +275,11 @@ def _check_figure_sources(figures: Columns, incidents: Columns, sources: Columns
     A figure must come from a source its incident cites, and its ``as_of`` cannot be later than the
     day that source was published: a source reports what was known when it appeared.
     """
-    lists = pc.split_pattern(incidents.get("source_ids"), ";")
-    owners = pc.list_parent_indices(lists)
-    cited = _pairs(incidents.get("event_id").take(owners), trim(pc.list_flatten(lists)))
     events, refs = figures.get("event_id"), figures.get("source_id")
+    with_figures = pc.is_in(incidents.get("event_id"), pc.unique(events))  # probe the few incidents with figures
+    lists = pc.split_pattern(incidents.get("source_ids").filter(with_figures), ";")
+    owners = pc.list_parent_indices(lists)
+    cited = _pairs(incidents.get("event_id").filter(with_figures).take(owners), trim(pc.list_flatten(lists)))
     incident_known = _numpy(pc.is_in(events, incidents.get("event_id")))
     position = pc.index_in(refs, sources.get("source_id"))
     source_known = _numpy(pc.is_valid(position))
