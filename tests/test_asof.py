@@ -282,6 +282,7 @@ def test_render_as_of_shows_the_early_toll_and_says_so(tmp_path: Path, boundarie
     page = _decoded(out.read_text(encoding="utf-8"))
     assert "as reported up to" not in page
     assert re.search(r"Juliaca, near the airport</b>.{0,400}?<b>18 dead, 20 injured</b>", page)
+    assert "dead: 22 (also counts other rows) — Then24" in page  # the wider total is shown, marked
 
 
 def test_render_as_of_in_spanish_and_on_the_timeline(tmp_path: Path, tiny_boundaries: Path) -> None:
