@@ -312,6 +312,27 @@ CASES: list[tuple[str, str, Edit, str, str]] = [
         "source_figures.csv:2:measure",
         "unknown value",
     ),
+    (
+        "figure-source-not-cited",
+        "figures",
+        append("t-strike,s-two,injured,3,2023-01-10,,\n"),
+        "source_figures.csv:4:source_id",
+        "not cited by incident 't-strike'",
+    ),
+    (
+        "figure-as-of-after-publication",
+        "figures",
+        replace("fatalities,17,2023-01-10", "fatalities,17,2023-01-14"),
+        "source_figures.csv:3:as_of",
+        "after 's-two' was published (2023-01-13)",
+    ),
+    (
+        "figure-counts",
+        "figures",
+        replace("early count,", "early count,all"),
+        "source_figures.csv:2:counts",
+        "expected one of: incident, wider",
+    ),
     ("empty-file", "sources.csv", lambda raw: b"", "sources.csv:1:-", "empty"),
 ]
 

@@ -129,6 +129,9 @@ class Prepared:
         Why the join fell back to stated codes, when it did.
     victims
         The named victims by ``event_id`` (``victims.csv``), or None when not loaded.
+    as_of
+        The day the tables were limited to (what its sources had reported by then), or None when
+        they hold everything known (see :func:`protestmap.dataset.asof.as_reported`).
     """
 
     joined: gpd.GeoDataFrame
@@ -139,6 +142,7 @@ class Prepared:
     figures: pd.DataFrame
     warning: str = ""
     victims: pd.DataFrame | None = None
+    as_of: dt.date | None = None
 
 
 def prepare(
@@ -146,6 +150,7 @@ def prepare(
     *,
     boundaries_dir: str | os.PathLike[str] | None = None,
     require_boundaries: bool = False,
+    as_of: dt.date | None = None,
 ) -> Prepared:
     """Load, geocode and join incidents in one call (what the CLI and notebooks use).
 
@@ -157,6 +162,9 @@ def prepare(
         Boundary directory (``--boundaries``); else ``$PROTESTMAP_BOUNDARIES``, the cache or the bundled copy.
     require_boundaries
         Raise instead of falling back to stated codes when no boundaries are found.
+    as_of
+        Keep only what sources published on or before this day reported
+        (:func:`protestmap.dataset.asof.as_reported`); everything known by default.
 
     Returns
     -------
@@ -168,7 +176,12 @@ def prepare(
     from protestmap.spatial.boundaries import load_boundaries
     from protestmap.spatial.join import join_incidents
 
-    incidents, sources, figures, victims = load.load_tables(data, places=reference_places())
+    tables = load.load_tables(data, places=reference_places())
+    if as_of is not None:
+        from protestmap.dataset.asof import as_reported
+
+        tables = as_reported(tables, as_of)
+    incidents, sources, figures, victims = tables
     geocoded = geocode_incidents(incidents)
     boundaries, warning = None, ""
     try:
@@ -187,12 +200,18 @@ def prepare(
         figures,
         warning,
         victims,
+        as_of,
     )
 
 
 def _page_name(stem: str, *, self_contained: bool) -> str:
     """Name a page; a self-contained one gets its own name, so it never replaces the normal page."""
     return f"{stem}-offline.html" if self_contained else f"{stem}.html"
+
+
+def _as_of_suffix(as_of: dt.date | None) -> str:
+    """Name an as-of page apart (``...-as-of-2023-01-10``), so it never replaces the full view."""
+    return f"-as-of-{as_of:%Y-%m-%d}" if as_of is not None else ""
 
 
 class MapFile(NamedTuple):
@@ -236,28 +255,31 @@ def write_day_map(
     boundaries_dir: str | os.PathLike[str] | None = None,
     out: Path | None = None,
     page: PageOptions | None = None,
+    as_of: dt.date | None = None,
 ) -> MapFile:
     """Prepare the incidents and write the map of ``day`` (default ``maps/peru-protests-DAY.html``).
 
     Without ``out`` the page goes to :func:`protestmap._io.default_output_dir`; a self-contained
-    page is named ``peru-protests-DAY-offline.html`` so it never replaces the normal one.
+    page is named ``peru-protests-DAY-offline.html`` so it never replaces the normal one, and an
+    as-of page ``peru-protests-DAY-as-of-D.html``.
 
     ``page`` chooses how Leaflet and tiles are loaded (:class:`protestmap.maps.page.PageOptions`;
     by default Leaflet is inlined, so the page opens offline, and tiles are optional).
+    With ``as_of`` the map shows only what sources published by that day reported, and says so.
     """
     from protestmap.maps.day import render_date_map
     from protestmap.maps.page import PageOptions
 
     page = page or PageOptions()
-    prepared = prepare(data, boundaries_dir=boundaries_dir)
+    prepared = prepare(data, boundaries_dir=boundaries_dir, as_of=as_of)
     fmap = render_date_map(
         prepared, day, level=level, window=window, self_contained=page.self_contained, cdn=page.cdn, lang=page.lang
     )
-    name = _page_name(f"peru-protests-{day:%Y-%m-%d}", self_contained=page.self_contained)
+    name = _page_name(f"peru-protests-{day:%Y-%m-%d}{_as_of_suffix(as_of)}", self_contained=page.self_contained)
     return _save(fmap, prepared, out or default_output_dir() / name, self_contained=page.self_contained)
 
 
-def write_timeline(
+def write_timeline(  # noqa: PLR0913 - keyword-only options, one per command-line option of render --timeline
     *,
     start: dt.date | None = None,
     end: dt.date | None = None,
@@ -267,16 +289,17 @@ def write_timeline(
     boundaries_dir: str | os.PathLike[str] | None = None,
     out: Path | None = None,
     page: PageOptions | None = None,
+    as_of: dt.date | None = None,
 ) -> MapFile:
     """Prepare the incidents and write the timeline (default ``maps/peru-protests-timeline.html``).
 
-    ``page`` is as for :func:`write_day_map`, and so are default names and folders.
+    ``page`` and ``as_of`` are as for :func:`write_day_map`, and so are default names and folders.
     """
     from protestmap.maps.page import PageOptions
     from protestmap.maps.timeline import render_timeline_map
 
     page = page or PageOptions()
-    prepared = prepare(data, boundaries_dir=boundaries_dir)
+    prepared = prepare(data, boundaries_dir=boundaries_dir, as_of=as_of)
     fmap = render_timeline_map(
         prepared,
         start=start,
@@ -287,7 +310,7 @@ def write_timeline(
         cdn=page.cdn,
         lang=page.lang,
     )
-    name = _page_name("peru-protests-timeline", self_contained=page.self_contained)
+    name = _page_name(f"peru-protests-timeline{_as_of_suffix(as_of)}", self_contained=page.self_contained)
     return _save(fmap, prepared, out or default_output_dir() / name, self_contained=page.self_contained)
 
 

@@ -17,6 +17,7 @@ from protestmap.cli.console import say, set_verbosity, show_progress, status, ve
 from protestmap.cli.output import Format, Language, Level, render_rows
 from protestmap.cli.scale import register_scale
 from protestmap.cli.support import (
+    AsOfOption,
     DataOption,
     Day,
     Group,
@@ -206,7 +207,7 @@ def boundaries_info(boundaries: BoundariesOption = None) -> None:
 
 
 @app.command()
-def stats(
+def stats(  # noqa: PLR0913 - each parameter is a command-line option; typer reads them from the signature
     by: Annotated[Level, typer.Option("--by", help="Unit to aggregate by.")] = Level.department,
     date: Annotated[
         Day, typer.Option("--date", parser=parse_day, help="Totals cumulative up to this day (YYYY-MM-DD).")
@@ -219,6 +220,7 @@ def stats(
     coverage: Annotated[
         bool, typer.Option("--coverage", help="Instead, count incidents per week and event type (gaps show as 0).")
     ] = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """Dead, injured, detained and blockade points per department or province, with totals.
 
@@ -227,8 +229,11 @@ def stats(
     incidents included. Blockade points are the most counted on one day, never a sum over days,
     and a count for a whole department or the country is not added to the counts inside it.
     Per-100,000 rates use the INEI 2017 census. With --coverage, prints how many incidents each
-    week of the period (or of --from/--to) holds, by event type.
+    week of the period (or of --from/--to) holds, by event type. With --as-of D, only what sources
+    published by D reported counts (see data/README.md, "As reported on a date").
     """
+    if coverage and as_of is not None:
+        raise typer.BadParameter("--as-of does not apply to --coverage", param_hint="'--as-of'")
     if coverage:
         _print_coverage(data, start=start, end=date or end, fmt=fmt)
         return
@@ -238,7 +243,7 @@ def stats(
 
     check_window(date=date, start=start, end=end)
     end = date or end
-    prepared = prepare_incidents(data, boundaries_dir=boundaries)
+    prepared = prepare_incidents(data, boundaries_dir=boundaries, as_of=as_of)
     if prepared.warning:
         say(f"warning: {prepared.warning}")
     if not prepared.mismatches.empty:
@@ -265,7 +270,7 @@ def stats(
     ]
     if fmt is not Format.table:
         columns = list(table.columns)
-    window = f"{start or 'start'} .. {end or 'end'}"
+    window = f"{start or 'start'} .. {end or 'end'}" + (f", as reported up to {as_of}" if as_of else "")
     typer.echo(render_rows(rows, columns, fmt, title=f"protestmap stats by {by.value}, {window}"), nl=False)
 
 
@@ -330,6 +335,7 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
     lang: Annotated[
         Language, typer.Option("--lang", help="Language of the page: labels, legend, popups and dates.")
     ] = Language.en,
+    as_of: AsOfOption = None,
 ) -> None:
     """Write an interactive map: the state of Peru on one day, or a timeline over the period.
 
@@ -343,6 +349,9 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
     With --png and/or --pdf the page is drawn offline (as with --self-contained) by Debian's
     headless Chromium and saved as a WIDTHxHEIGHT image or one-page PDF, with the legend and
     without the layer list; the HTML page is then only kept when --out names it.
+
+    With --as-of D the page shows only what sources published by D reported, and says so in its
+    title; D may be before the day mapped.
     """
     from protestmap.maps.content import parse_window
 
@@ -352,6 +361,8 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
     if self_contained and cdn:
         raise typer.BadParameter("--cdn links Leaflet from the network; a --self-contained page cannot")
     if aggregates is not None:
+        if as_of is not None:
+            raise typer.BadParameter("--as-of does not apply to --aggregates", param_hint="'--as-of'")
         _render_aggregates(aggregates, timeline=timeline, boundaries=boundaries, out=out, self_contained=self_contained)
         return
     from protestmap.maps.page import PageOptions
@@ -365,7 +376,7 @@ def render(  # noqa: PLR0913 - each parameter is a command-line option; typer re
         _check_timeline_span(data, start, end)
     elif start is not None or end is not None:
         raise typer.BadParameter("--from/--to go with --timeline", param_hint="'--from'/'--to'")
-    request = _MapRequest(date, start, end, level.value, moving, data, boundaries)
+    request = _MapRequest(date, start, end, level.value, moving, data, boundaries, as_of)
     if png is None and pdf is None:
         written = request.write(out, page=PageOptions(self_contained=self_contained, cdn=cdn, lang=lang.value))
         _report_map(written)
@@ -401,6 +412,7 @@ class _MapRequest:
     window: Window
     data: Path | None
     boundaries: Path | None
+    as_of: dt.date | None = None
 
     def write(self, out: Path | None, *, page: PageOptions) -> MapFile:
         """Write the page (to ``out``, else the default path) and return what to report."""
@@ -416,6 +428,7 @@ class _MapRequest:
                 boundaries_dir=self.boundaries,
                 out=out,
                 page=page,
+                as_of=self.as_of,
             )
         return write_day_map(
             self.date,
@@ -425,6 +438,7 @@ class _MapRequest:
             boundaries_dir=self.boundaries,
             out=out,
             page=page,
+            as_of=self.as_of,
         )
 
 

@@ -18,7 +18,18 @@ from typer.core import TyperGroup
 
 from protestmap.cli.output import ExportFormat
 
-__all__ = ["Group", "check_window", "describe", "err", "out_dir", "out_file", "parse_day", "register_interchange"]
+__all__ = [
+    "AsOfOption",
+    "Group",
+    "check_window",
+    "describe",
+    "err",
+    "out_dir",
+    "out_file",
+    "parse_as_of",
+    "parse_day",
+    "register_interchange",
+]
 
 #: Exit code of a command that failed on its input or environment (usage errors exit with 2).
 FAILED = 1
@@ -137,6 +148,27 @@ Day = dt.date | None
 DataOption = Annotated[
     Path | None,
     typer.Option("--data", help="Dataset directory or incidents.csv (default: bundled)."),
+]
+
+
+def parse_as_of(text: str) -> dt.date:
+    """Parse ``--as-of``: a day as for :func:`parse_day`, not before the dataset's period starts."""
+    from protestmap.dataset.schema import PERIOD_START
+
+    day = parse_day(text)
+    if day < PERIOD_START:
+        message = f"{day} is before the dataset's period, which starts on {PERIOD_START}"
+        raise typer.BadParameter(message)
+    return day
+
+
+AsOfOption = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--as-of",
+        parser=parse_as_of,
+        help="Use only sources published on or before this day (YYYY-MM-DD): what was reported by then.",
+    ),
 ]
 
 

@@ -135,7 +135,13 @@ SOURCE_COLUMNS: Final = (
     "notes",
 )
 
-FIGURE_COLUMNS: Final = ("event_id", "source_id", "measure", "value", "as_of", "note")
+FIGURE_COLUMNS: Final = ("event_id", "source_id", "measure", "value", "as_of", "note", "counts")
+
+#: What a per-source figure counts (``counts`` in ``source_figures.csv``; empty means ``incident``):
+#: ``incident`` this incident alone, so it may stand for the row's value as of a date;
+#: ``wider`` also people or events that other rows hold (another incident, a later death recorded
+#: elsewhere, a regional total), so it is shown but never replaces the row's value.
+FIGURE_COUNTS: Final = ("incident", "wider")
 
 #: How a victim died or was hurt (``victims.csv``); the notes say where sources disagree.
 CAUSES: Final = ("gunshot", "pellet", "blunt_trauma", "tear_gas", "blockade_related", "drowning", "other", "unknown")

@@ -238,7 +238,6 @@ def _check_sources(c: Columns) -> pa.Array:
     c.text(schema.NUMERIC["sources"])
     source_ids = c.duplicates("source_id", c.identifier("source_id"))
     c.choice("kind", schema.SOURCE_KINDS)
-    c.date("published")
     web = _numpy(pc.match_substring_regex(c.get("url"), _URL))
     c.fail(c.filled("url") & ~web, "url", "{!r} is not an http(s) URL".format)
     seed = _numpy(pc.equal(c.get("kind"), "seed"))
@@ -262,7 +261,40 @@ def _check_figures(c: Columns, event_ids: pa.Array, source_ids: pa.Array) -> Non
         c.fail(missing, column, _not_listed(what, schema.FILES[role]))
     c.choice("measure", schema.MEASURES)
     c.integer("value")
-    c.date("as_of")
+    c.choice("counts", schema.FIGURE_COUNTS)
+
+
+def _pairs(events: pa.ChunkedArray | pa.Array, sources: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
+    """Join event and source ids into one key per row (ids cannot hold the separator)."""
+    return pc.binary_join_element_wise(events, sources, "\x1f")
+
+
+def _check_figure_sources(figures: Columns, incidents: Columns, sources: Columns) -> None:
+    """Check each figure's source against its incident's ``source_ids`` and its own publication day.
+
+    A figure must come from a source its incident cites, and its ``as_of`` cannot be later than the
+    day that source was published: a source reports what was known when it appeared.
+    """
+    events, refs = figures.get("event_id"), figures.get("source_id")
+    with_figures = pc.is_in(incidents.get("event_id"), pc.unique(events))  # probe the few incidents with figures
+    lists = pc.split_pattern(incidents.get("source_ids").filter(with_figures), ";")
+    owners = pc.list_parent_indices(lists)
+    cited = _pairs(incidents.get("event_id").filter(with_figures).take(owners), trim(pc.list_flatten(lists)))
+    incident_known = _numpy(pc.is_in(events, incidents.get("event_id")))
+    position = pc.index_in(refs, sources.get("source_id"))
+    source_known = _numpy(pc.is_valid(position))
+    uncited = incident_known & source_known & ~_numpy(pc.is_in(_pairs(events, refs), cited))
+    owner = iter(figures.values(uncited, "event_id"))
+    reason = "source {!r} is not cited by incident {!r}; add it to that row's source_ids in {}".format
+    figures.fail(uncited, "source_id", lambda ref: reason(ref, next(owner), schema.FILES["incidents"]))
+    published = np.append(sources.date("published"), -1)  # the last entry stands for no source
+    day = published[_numpy(position.fill_null(sources.rows))]
+    as_of = figures.date("as_of")
+    late = (as_of >= 0) & (day >= 0) & (as_of > day)
+    days = iter(f"{d // 10_000:04d}-{d // 100 % 100:02d}-{d % 100:02d}" for d in day[late].tolist())
+    ids = iter(figures.values(late, "source_id"))
+    late_reason = "{} is after {!r} was published ({}); a source cannot report a figure as of a later day".format
+    figures.fail(late, "as_of", lambda value: late_reason(value, next(ids), next(days)))
 
 
 def validate_dataset(
@@ -300,6 +332,7 @@ def validate_dataset(
     source_ids = _check_sources(columns["sources"])
     event_ids = _check_incidents(columns["incidents"], source_ids, places)
     _check_figures(columns["figures"], event_ids, source_ids)
+    _check_figure_sources(columns["figures"], columns["incidents"], columns["sources"])
     if "victims" in columns:
         fatalities = _fatalities(columns["incidents"])
         check_victims(columns["victims"], fatalities=fatalities, ubigeo_problems=_ubigeo_problems(places))

@@ -60,6 +60,9 @@ class MapInput(Protocol):
         The named victims (``victims.csv``), or None.
     warning
         Why boundaries are missing, when they are.
+
+    A map input may also carry ``as_of`` (a date): the tables then hold only what sources published
+    by that day reported, and the page's title says so (see :mod:`protestmap.dataset.asof`).
     """
 
     joined: gpd.GeoDataFrame
@@ -284,8 +287,9 @@ class PopupBook:
         where = cited.get(str(figure["source_id"]), str(figure["source_id"]))
         when = f"; {self.text('popup.as_of', date=_date(figure['as_of']))}" if present(figure.get("as_of")) else ""
         note = f"; {figure['note']}" if present(figure.get("note")) else ""
+        wider = f" ({self.text('popup.wider')})" if figure.get("counts") == "wider" else ""
         value = int(figure["value"])
-        return f"<li>{html.escape(f'{name}: {value} — {where}{when}{note}')}</li>"
+        return f"<li>{html.escape(f'{name}: {value}{wider} — {where}{when}{note}')}</li>"
 
     def source(self, source_id: str) -> str:
         """Return the list item of one source (its id alone when the table does not have it)."""

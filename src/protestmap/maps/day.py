@@ -172,7 +172,9 @@ def _span_polygons(units: dict[str, gpd.GeoDataFrame], rows: pd.DataFrame, colou
     )
 
 
-def _title(joined: pd.DataFrame, frames: dict[str, pd.DataFrame], day: dt.date, text: Catalogue) -> str:
+def _title(
+    joined: pd.DataFrame, frames: dict[str, pd.DataFrame], day: dt.date, text: Catalogue, *, as_of: dt.date | None
+) -> str:
     from protestmap.spatial.aggregate import national_totals
 
     stamp = _timestamp(day)
@@ -185,6 +187,7 @@ def _title(joined: pd.DataFrame, frames: dict[str, pd.DataFrame], day: dt.date, 
     regional = int((emergency["scope"] == "regional").sum())  # highway sections are markers, not areas
     parts = [
         text("title.day", date=text.long_date(day)),
+        text("title.as_of", date=text.long_date(as_of)) if as_of is not None else "",
         text("title.deaths", today=today["fatalities"], total=to_date["fatalities"]),
         text("title.injured", n=today["injured"]),
         text("title.blockades", n=int(national_blocks.max())) if len(national_blocks) else "",
@@ -295,7 +298,7 @@ def render_date_map(
     )
     finish_map(
         fmap,
-        title=_title(joined, frames, day, text),
+        title=_title(joined, frames, day, text, as_of=getattr(prepared, "as_of", None)),
         window=window,
         legend=legend,
         warning=warning,

@@ -81,6 +81,7 @@ _EN: Final[dict[str, str]] = {
     "popup.sources": "Sources:",
     "popup.link": "link",
     "popup.as_of": "as of {date}",
+    "popup.wider": "also counts other rows",
     "popup.figures_ref": "the figures by source in this popup",
     "popup.victims": "Victims named in sources:",
     "chart.aria": "Deaths per day (bars) and road blockades active (line); click a day to show it",
@@ -123,6 +124,7 @@ _EN: Final[dict[str, str]] = {
     "title.emergencies": "curfews / regional emergencies in force: {n}",
     "title.timeline": "Peru, {range}: move the slider or press Play",
     "title.aggregated": " (markers aggregated per unit and day)",
+    "title.as_of": "as reported up to {date} (only sources published by then)",
     "coverage.outside": "No incidents recorded for this date; the dataset covers {first} – {last}.",
     "coverage.empty": "The dataset holds no dated incidents.",
     "warning.no_boundaries": (
@@ -195,6 +197,7 @@ _ES: Final[dict[str, str]] = {
     "popup.sources": "Fuentes:",
     "popup.link": "enlace",
     "popup.as_of": "al {date}",
+    "popup.wider": "incluye también otras filas",
     "popup.figures_ref": "las cifras por fuente de esta ventana",
     "popup.victims": "Víctimas nombradas en las fuentes:",
     "chart.aria": "Muertes por día (barras) y bloqueos de vías activos (línea); haga clic en un día para verlo",
@@ -237,6 +240,7 @@ _ES: Final[dict[str, str]] = {
     "title.emergencies": "toques de queda / emergencias regionales vigentes: {n}",
     "title.timeline": "Perú, {range}: mueva el deslizador o pulse Reproducir",
     "title.aggregated": " (marcadores agregados por unidad y día)",
+    "title.as_of": "según lo informado hasta el {date} (solo fuentes publicadas hasta entonces)",
     "coverage.outside": "No hay incidentes registrados para esta fecha; los datos cubren del {first} al {last}.",
     "coverage.empty": "Los datos no contienen incidentes con fecha.",
     "warning.no_boundaries": (

@@ -18,6 +18,7 @@ given, else by the units its rows state); without a source table popups name sou
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,7 @@ class MapData:
     boundaries: Boundaries | None = None
     unresolved: pd.DataFrame = field(default_factory=lambda: _empty(("event_id", "query", "status", "reason")))
     warning: str = ""
+    as_of: dt.date | None = None
 
 
 def _joined(incidents: gpd.GeoDataFrame, boundaries: Boundaries | None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:

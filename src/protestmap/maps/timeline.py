@@ -280,7 +280,9 @@ def render_timeline_map(
     before, after = text("title.timeline", range="\x00").split("\x00")
     span = f'<span id="pm-range">{html.escape(text("date.range", **period))}</span>'
     aggregated = text("title.aggregated") if payload["aggregated"] else ""
-    title = html.escape(before) + span + html.escape(after + aggregated)
+    as_of = getattr(prepared, "as_of", None)
+    reported = f" · {text('title.as_of', date=text.long_date(as_of))}" if as_of is not None else ""
+    title = html.escape(before) + span + html.escape(after + aggregated + reported)
     rows, _, _ = period_rows(prepared.joined, start=start, end=end)
     missing = not_drawn(rows, prepared.unresolved)
     legend = Legend(
