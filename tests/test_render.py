@@ -364,3 +364,26 @@ def test_renderers_accept_a_filtered_geodataframe(prepared, boundaries_dir: Path
     timeline = protestmap.render_timeline_map(puno)
     assert {e["layer"] for e in timeline.protestmap_payload["events"]} >= {"deaths", "strikes"}
     assert timeline.protestmap_not_drawn.empty
+
+
+RENDER_AND_LIST_PLUGINS = """
+import datetime as dt, sys
+from protestmap.maps.day import render_date_map
+from protestmap.maps.page import page_html
+from protestmap.maps.timeline import render_timeline_map
+from protestmap.pipeline import prepare
+prepared = prepare(sys.argv[1], boundaries_dir=sys.argv[2])
+pages = [render_date_map(prepared, dt.date(2023, 1, 10)), render_timeline_map(prepared)]
+clustered = all("L.markerClusterGroup(" in page_html(p, self_contained=False) for p in pages)
+print(clustered, sorted(m for m in sys.modules if m.startswith("folium.plugins")))
+"""
+
+
+def test_maps_cluster_markers_without_importing_folium_plugins(tiny_dataset: Path, tiny_boundaries: Path) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", RENDER_AND_LIST_PLUGINS, str(tiny_dataset), str(tiny_boundaries)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "[]"], "importing one folium plugin imports and compiles all of them"
