@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -121,6 +122,24 @@ def test_validated_table_is_what_the_loader_reads(tmp_path: Path) -> None:
     incidents = load_dataset(tmp_path)[0]
     assert incidents.loc[0, "fatalities"] == 17
     assert tuple(incidents.columns[:-1]) == schema.INCIDENT_COLUMNS
+
+
+def test_loader_reuses_the_stripped_columns_with_the_same_result(tmp_path: Path) -> None:
+    import dataclasses
+
+    from protestmap.dataset.load import _frame
+    from protestmap.dataset.validate import validate_dataset
+
+    for name in ("sources.csv", "source_figures.csv"):
+        (tmp_path / name).write_bytes((TINY / name).read_bytes())
+    text = (TINY / "incidents.csv").read_text(encoding="utf-8")
+    (tmp_path / "incidents.csv").write_text(text.replace(",17,", ", 17\u00a0,").replace(",local,", ", local ,"))
+    report = validate_dataset(tmp_path)
+    assert report.ok and report.columns["incidents"]._stripped, "validation keeps what it stripped"
+    reused = _frame(report, "incidents")
+    fresh = _frame(dataclasses.replace(report, columns={}), "incidents")
+    pd.testing.assert_frame_equal(reused, fresh)
+    assert reused.loc[0, "fatalities"] == 17 and reused["scope"].tolist() == ["local", "regional", "national"]
 
 
 @pytest.fixture
