@@ -40,6 +40,7 @@ __all__ = [
     "parse_window",
     "popup_html",
     "present",
+    "row_dicts",
     "tooltip_text",
     "victims_html",
 ]
@@ -162,6 +163,17 @@ def present(value: object) -> bool:
         return not bool(pd.isna(cast("Any", value)))  # pandas-stubs narrow isna's argument; it takes any object
     except (TypeError, ValueError):
         return True
+
+
+def row_dicts(rows: pd.DataFrame, columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Return ``columns`` of each row as a dict, missing cells as None (columns ``rows`` lacks are left out).
+
+    Built column by column, several times faster than ``to_dict("records")`` on Arrow-backed
+    strings; and None spares :func:`present` pandas' slower checks.
+    """
+    names = [name for name in dict.fromkeys(columns) if name in rows.columns]
+    values = [rows[name].astype(object).where(rows[name].notna(), None).tolist() for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _date(value: object) -> str:
