@@ -105,6 +105,11 @@ class Columns:
         self._as_read: set[str] = set()
         self._ends: dict[str, CellEnds] = {}
 
+    def keep_stripped_only(self) -> None:
+        """Drop every cached array but the stripped columns (which the loader reuses), to free memory."""
+        self._filled.clear()
+        self._ends.clear()
+
     def ends(self, column: str) -> CellEnds:
         """Return the first byte, last byte and byte length of each raw cell (see :func:`ends`)."""
         if column not in self._ends:

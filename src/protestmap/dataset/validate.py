@@ -307,6 +307,8 @@ def validate_dataset(
         fatalities = _fatalities(columns["incidents"])
         check_victims(columns["victims"], fatalities=fatalities, ubigeo_problems=_ubigeo_problems(places))
         _check_sources_cited(columns["victims"], source_ids)
+    for checked in columns.values():
+        checked.keep_stripped_only()
     report.problems, report.columns = _sorted_unique(out), columns
     return report
 
