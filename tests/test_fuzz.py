@@ -324,7 +324,7 @@ def test_every_valid_row_is_drawn_or_reported(
     assert max(collections.Counter(drawn + missing).values(), default=1) == 1, (drawn, missing)
     assert set(drawn) | set(missing) == {r["event_id"] for r in local if _in_view(r, day)}
 
-    events = [PAGE_ID.search(e["popup"][1])[1] for e in timeline.protestmap_payload["events"]]
+    events = [e["popup"][-1] for e in timeline.protestmap_payload["events"]]  # the escaped event id
     missing = list(timeline.protestmap_not_drawn["event_id"])
     assert max(collections.Counter(events + missing).values(), default=1) == 1, (events, missing)
     assert set(events) | set(missing) == {r["event_id"] for r in local}

@@ -161,6 +161,47 @@ def test_timeline_payload_honours_spans(prepared) -> None:
     assert not payload["aggregated"]
 
 
+def test_timeline_page_embeds_every_event_and_popup_once(prepared) -> None:
+    import json
+
+    from protestmap.maps.content import POPUP_FRAME, PopupBook
+    from protestmap.maps.elements import TimelineController
+
+    fmap = render_timeline_map(prepared)
+    payload = fmap.protestmap_payload
+    controller = next(c for c in fmap._children.values() if isinstance(c, TimelineController))
+    written = json.loads(controller.payload_json)
+    table = written["event_table"]
+    rows = [{k: v for k, v in zip(table["keys"], values, strict=True) if v is not None} for values in table["rows"]]
+    assert written["events"] == [] and rows == payload["events"] and len(rows) > 100
+    assert written["popup_frame"] == list(POPUP_FRAME)
+    # the page puts frame, parts and shared source items together into the day map's very popup
+    book = PopupBook(prepared.sources, prepared.figures, victims=prepared.victims)
+    row = prepared.joined.set_index("event_id").loc["2023-01-09-juliaca-deaths"].copy()
+    row["event_id"] = "2023-01-09-juliaca-deaths"
+    event = next(e for e in payload["events"] if e["popup"][2] == row["event_id"])
+    items = "".join(payload["sources"][s] for s in event["src"])
+    title, body, ident = event["popup"]
+    sources = f"<div>{payload['sources_heading']}<ol>{items}</ol></div>"
+    opening, heading_end, id_start, closing = POPUP_FRAME
+    assembled = f"{opening}{title}{heading_end}{body}{sources}{id_start}{ident}{closing}"
+    assert assembled == book.popup(row) == popup_html(row, prepared.sources, prepared.figures, victims=prepared.victims)
+
+
+@pytest.mark.parametrize(
+    "text", ["</script><script>alert(1)</script>", "<!--<script>", "</SCRIPT >", "a\u2028b\u2029c", "\\</"]
+)
+def test_script_json_cannot_leave_the_script(text: str) -> None:
+    import json
+
+    from protestmap.maps.elements import script_json
+
+    value = {"popup": [text, f"<b>{text}</b>"], "n": [1, None]}
+    written = script_json(value)
+    assert json.loads(written) == value
+    assert "</" not in written and "<!" not in written and "\u2028" not in written
+
+
 def test_timeline_aggregates_large_tables(prepared, monkeypatch: pytest.MonkeyPatch) -> None:
     import protestmap.maps.timeline as tl
 
@@ -334,3 +375,26 @@ def test_renderers_accept_a_filtered_geodataframe(prepared, boundaries_dir: Path
     timeline = protestmap.render_timeline_map(puno)
     assert {e["layer"] for e in timeline.protestmap_payload["events"]} >= {"deaths", "strikes"}
     assert timeline.protestmap_not_drawn.empty
+
+
+RENDER_AND_LIST_PLUGINS = """
+import datetime as dt, sys
+from protestmap.maps.day import render_date_map
+from protestmap.maps.page import page_html
+from protestmap.maps.timeline import render_timeline_map
+from protestmap.pipeline import prepare
+prepared = prepare(sys.argv[1], boundaries_dir=sys.argv[2])
+pages = [render_date_map(prepared, dt.date(2023, 1, 10)), render_timeline_map(prepared)]
+clustered = all("L.markerClusterGroup(" in page_html(p, self_contained=False) for p in pages)
+print(clustered, sorted(m for m in sys.modules if m.startswith("folium.plugins")))
+"""
+
+
+def test_maps_cluster_markers_without_importing_folium_plugins(tiny_dataset: Path, tiny_boundaries: Path) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", RENDER_AND_LIST_PLUGINS, str(tiny_dataset), str(tiny_boundaries)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "[]"], "importing one folium plugin imports and compiles all of them"

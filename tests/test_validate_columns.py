@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -121,3 +122,55 @@ def test_validated_table_is_what_the_loader_reads(tmp_path: Path) -> None:
     incidents = load_dataset(tmp_path)[0]
     assert incidents.loc[0, "fatalities"] == 17
     assert tuple(incidents.columns[:-1]) == schema.INCIDENT_COLUMNS
+
+
+def test_loader_reuses_the_stripped_columns_with_the_same_result(tmp_path: Path) -> None:
+    import dataclasses
+
+    from protestmap.dataset.load import _frame
+    from protestmap.dataset.validate import validate_dataset
+
+    for name in ("sources.csv", "source_figures.csv"):
+        (tmp_path / name).write_bytes((TINY / name).read_bytes())
+    text = (TINY / "incidents.csv").read_text(encoding="utf-8")
+    (tmp_path / "incidents.csv").write_text(text.replace(",17,", ", 17\u00a0,").replace(",local,", ", local ,"))
+    report = validate_dataset(tmp_path)
+    assert report.ok and report.columns["incidents"]._stripped, "validation keeps what it stripped"
+    reused = _frame(report, "incidents")
+    fresh = _frame(dataclasses.replace(report, columns={}), "incidents")
+    pd.testing.assert_frame_equal(reused, fresh)
+    assert reused.loc[0, "fatalities"] == 17 and reused["scope"].tolist() == ["local", "regional", "national"]
+
+
+@pytest.fixture
+def small_blocks(monkeypatch: pytest.MonkeyPatch):
+    """Make pyarrow parse files of a few KB in many blocks, on its threads, as it does large files."""
+    import protestmap.dataset._fastcsv as fastcsv
+
+    monkeypatch.setattr(fastcsv, "_BLOCK", 512)
+    fastcsv._options.cache_clear()  # the options are cached per header
+    yield
+    fastcsv._options.cache_clear()
+
+
+@pytest.mark.usefixtures("small_blocks")
+def test_threaded_reading_keeps_row_numbers_across_blocks(tmp_path: Path) -> None:
+    rows = [f"r{i},{i},note {i}\n" for i in range(600)]
+    path = tmp_path / "t.csv"
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    clean = read_clean(path, field_limit=131072)
+    assert clean is not None and clean[1].column("a").num_chunks > 10
+    fast = read_table(path, ("a", "b", "c"))
+    _same(fast, read_records(path, ("a", "b", "c")))
+    assert fast.lines.tolist() == list(range(2, 602)) and fast.data.column("a")[599].as_py() == "r599"
+
+    rows[300] = 'r300,300,"a note\nover two lines"\n'  # the record starts on line 302 and ends on 303
+    rows[450] = 'r450,450,"quoted" then text\n'  # malformed: strict csv refuses text after a quote
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    assert read_clean(path, field_limit=131072) is None
+    damaged = read_table(path, ("a", "b", "c"))
+    _same(damaged, read_records(path, ("a", "b", "c")))
+    found = {(p.row, p.column, p.reason.split(";")[0].split(":")[0]) for p in damaged.problems}
+    assert found == {(302, "c", "line break inside a quoted field"), (453, "-", "malformed CSV")}
+    assert damaged.rows_in == 600 and damaged.rejected(damaged.problems) == 2
+    assert damaged.lines[damaged.data.column("a").to_pylist().index("r599")] == 602

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -252,7 +253,7 @@ def _too_wide(data: pa.Table, limit: int) -> bool:
 
 @functools.cache
 def _options(header: tuple[str, ...]) -> tuple[pacsv.ReadOptions, pacsv.ParseOptions, pacsv.ConvertOptions]:
-    read = pacsv.ReadOptions(column_names=list(header), skip_rows=1, use_threads=False, block_size=_BLOCK)
+    read = pacsv.ReadOptions(column_names=list(header), skip_rows=1, use_threads=True, block_size=_BLOCK)
     parse = pacsv.ParseOptions(ignore_empty_lines=False)
     types = {name: pa.string() for name in header}
     convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False)
@@ -276,13 +277,20 @@ def read_clean(path: Path, *, field_limit: int) -> tuple[list[str], pa.Table] | 
     """
     try:
         header = _header(path)
-        records = _scan(path) if header is not None else None
-        if header is None or records is None or not _last_line_ok(path):
+        if header is None or not _last_line_ok(path):
             return None
         read, parse, convert = _options(tuple(header))
-        data = pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+        # pyarrow parses on its own threads, without the GIL, while this one scans the bytes
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="protestmap-scan") as pool:
+            scanning = pool.submit(_scan, path)
+            try:
+                data = pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+            finally:
+                records = scanning.result()
     except (OSError, pa.ArrowInvalid):
         return None
-    if data.num_rows != records or (path.stat().st_size > field_limit and _too_wide(data, field_limit)):
+    if records is None or data.num_rows != records:
+        return None
+    if path.stat().st_size > field_limit and _too_wide(data, field_limit):
         return None
     return header, data

@@ -95,16 +95,13 @@ _TYPED: dict[str, str] = {
 
 
 def _column(values: pa.ChunkedArray, kind: str) -> pa.ChunkedArray:
-    """Type one validated column: stripped, empty as missing, then read as its kind.
+    """Type one validated column (already stripped): empty as missing, then read as its kind.
 
     Validation has already refused anything the plain conversions below would read differently
     from :func:`protestmap.dataset.schema.parse_count` and :func:`protestmap.dataset.schema.parse_coordinate`.
     """
     import pyarrow.compute as pc
 
-    from protestmap.dataset._fastcsv import trim
-
-    values = trim(values)
     values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
     if kind == "date":
         return pc.strptime(values, format="%Y-%m-%d", unit="us")
@@ -117,12 +114,11 @@ def _frame(report: ValidationReport, role: str) -> pd.DataFrame:
     """Build the typed frame of ``role`` from the table validation read, without reading it again."""
     import pandas as pd
 
-    data = report.tables[role].data
-    empty = pa.chunked_array([pa.repeat("", data.num_rows)], pa.string())
-    columns = {
-        name: _column(data.column(name) if name in data.column_names else empty, _TYPED.get(name, "text"))
-        for name in schema.COLUMNS[role]
-    }
+    from protestmap.dataset._columns import Columns
+
+    # the values validation stripped are reused; a column it did not strip is stripped here
+    checked = report.columns.get(role) or Columns(report.tables[role], [])
+    columns = {name: _column(checked.get(name), _TYPED.get(name, "text")) for name in schema.COLUMNS[role]}
     types = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype()}
     return pa.table(columns).to_pandas(types_mapper=types.get)
 

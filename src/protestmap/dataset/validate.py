@@ -45,10 +45,13 @@ class ValidationReport:
         The tables read, by role (``incidents``, ``sources``, ``figures``).
     problems
         Every problem, sorted by file, row and column.
+    columns
+        The checked columns of each table, by role: the loader reuses their stripped values.
     """
 
     tables: dict[str, Table] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    columns: dict[str, Columns] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -337,7 +340,9 @@ def validate_dataset(
         fatalities = _fatalities(columns["incidents"])
         check_victims(columns["victims"], fatalities=fatalities, ubigeo_problems=_ubigeo_problems(places))
         _check_sources_cited(columns["victims"], source_ids)
-    report.problems = _sorted_unique(out)
+    for checked in columns.values():
+        checked.keep_stripped_only()
+    report.problems, report.columns = _sorted_unique(out), columns
     return report
 
 

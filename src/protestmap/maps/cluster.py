@@ -2,13 +2,17 @@
 
 Regional rows share their unit's centroid, so on a national view dozens of markers fall within a
 few pixels of each other and only the last one drawn can be clicked. Every marker layer of a page
-therefore feeds one :class:`ClusterGroup` (folium's ``MarkerCluster`` plugin, i.e.
-Leaflet.markercluster): near markers are shown as one numbered circle that zooms in when clicked,
-and markers on the very same point are spread out ("spiderfied") at the last zoom. Each layer
-stays a separate entry of the layer control through :class:`ClusterSubGroup`, which hands its
-markers to the shared group when ticked and takes them back when unticked. One shared group
-(rather than one per layer) is what keeps a death and a blockade in the same town from covering
-each other. Circle markers keep their size encoding inside the group.
+therefore feeds one :class:`ClusterGroup` (a Leaflet.markercluster group): near markers are shown
+as one numbered circle that zooms in when clicked, and markers on the very same point are spread
+out ("spiderfied") at the last zoom. Each layer stays a separate entry of the layer control
+through :class:`ClusterSubGroup`, which hands its markers to the shared group when ticked and
+takes them back when unticked. One shared group (rather than one per layer) is what keeps a death
+and a blockade in the same town from covering each other. Circle markers keep their size encoding
+inside the group.
+
+The group is written here rather than through folium's ``MarkerCluster`` plugin: importing any
+folium plugin imports all of them (``folium.plugins`` is one package) and compiles ~40 templates,
+about a third of a second of every ``render``.
 
 Leaflet.markercluster's files come from the installed ``xstatic-leaflet-markercluster``
 package: inlined in self-contained pages, linked from the CDN otherwise (as Leaflet itself is).
@@ -20,7 +24,6 @@ from importlib import resources
 from typing import Any, Final
 
 from folium.map import Layer
-from folium.plugins import MarkerCluster
 from folium.template import Template
 
 from protestmap.errors import RenderError
@@ -117,7 +120,7 @@ class ClusterAssets(RenderOnce):
             self.inline, self.files = True, markercluster_files()
 
 
-class ClusterGroup(MarkerCluster, RenderOnce):
+class ClusterGroup(Layer, RenderOnce):
     """The one Leaflet.markercluster group of a page (not listed in the layer control).
 
     Parameters
@@ -136,9 +139,9 @@ protestmapNoTabStops({{ this._parent.get_name() }});
     )
 
     def __init__(self, *, label: str) -> None:
-        super().__init__(control=False, options=dict(CLUSTER_OPTIONS))
+        super().__init__(control=False)
         self._name = "ClusterGroup"
-        self.default_js, self.default_css = [], []  # loaded by ClusterAssets
+        self.options = dict(CLUSTER_OPTIONS)  # Leaflet.markercluster itself is loaded by ClusterAssets
         self.label = label
 
 

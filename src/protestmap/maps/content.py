@@ -11,7 +11,7 @@ import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 
 from protestmap.dataset.schema import CAUSES as _CAUSES
 from protestmap.maps.i18n import Catalogue
@@ -26,8 +26,10 @@ _ENGLISH = Catalogue("en")
 
 __all__ = [
     "LAYERS",
+    "POPUP_FRAME",
     "MapInput",
     "PopupBook",
+    "PopupParts",
     "Window",
     "coverage",
     "coverage_note",
@@ -38,6 +40,7 @@ __all__ = [
     "parse_window",
     "popup_html",
     "present",
+    "row_dicts",
     "tooltip_text",
     "victims_html",
 ]
@@ -155,8 +158,8 @@ def present(value: object) -> bool:
         return False
     if isinstance(value, (str, int)):  # the common cases, without pandas' overhead
         return True
-    if isinstance(value, float):
-        return value == value  # NaN is the only float not equal to itself
+    if isinstance(value, (float, dt.date)):
+        return value == value  # NaN and NaT are the only values not equal to themselves
     import pandas as pd
 
     try:
@@ -165,7 +168,20 @@ def present(value: object) -> bool:
         return True
 
 
+def row_dicts(rows: pd.DataFrame, columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Return ``columns`` of each row as a dict, missing cells as None (columns ``rows`` lacks are left out).
+
+    Built column by column, several times faster than ``to_dict("records")`` on Arrow-backed
+    strings; and None spares :func:`present` pandas' slower checks.
+    """
+    names = [name for name in dict.fromkeys(columns) if name in rows.columns]
+    values = [rows[name].astype(object).where(rows[name].notna(), None).tolist() for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+
+
 def _date(value: object) -> str:
+    if isinstance(value, dt.date):  # a Timestamp too; strftime is several times slower
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}" if value == value else ""
     return value.strftime("%Y-%m-%d") if present(value) and hasattr(value, "strftime") else ""
 
 
@@ -238,6 +254,36 @@ def victims_html(victims: pd.DataFrame | None, text: Catalogue = _ENGLISH) -> di
     }
 
 
+#: The fixed markup of a popup around its title, body (with the sources) and event id, in order.
+POPUP_FRAME: tuple[str, str, str, str] = (
+    "<div class='pm-popup'><b class='pm-popup-title'>",
+    "</b><div class='pm-popup-body'>",
+    "<div class='pm-id'>",
+    "</div></div></div>",
+)
+
+
+class PopupParts(NamedTuple):
+    """The parts of a popup that come from its row, escaped; :data:`POPUP_FRAME` goes around them.
+
+    Attributes
+    ----------
+    title
+        The place as written.
+    body
+        Date and type, units, counts, notes, figures by source and named victims.
+    refs
+        The ids of the sources cited, in order (each source's list item is shared by the page).
+    ident
+        The event id.
+    """
+
+    title: str
+    body: str
+    refs: list[str]
+    ident: str
+
+
 class PopupBook:
     """What every popup of a page looks up, prepared once per table.
 
@@ -295,11 +341,11 @@ class PopupBook:
         """Return the list item of one source (its id alone when the table does not have it)."""
         return self.sources.get(source_id) or f"<li>{html.escape(source_id)}</li>"
 
-    def popup_parts(self, row: Any) -> tuple[str, list[str], str]:
-        """Split the popup of one incident around its list of sources: (head, source ids, tail).
+    def popup_parts(self, row: Any) -> PopupParts:
+        """Give the parts of one incident's popup that come from its row (see :class:`PopupParts`).
 
-        The timeline embeds every source's list item once for the whole page and each incident's
-        head and tail, so a source cited by hundreds of incidents is not repeated hundreds of times.
+        The timeline embeds every source's list item once for the whole page, and the fixed
+        markup (:data:`POPUP_FRAME`) once too, so neither is repeated for every incident.
         """
         text, esc = self.text, html.escape
         when = _date(row["event_date"])
@@ -308,9 +354,7 @@ class PopupBook:
         units = ", ".join(str(row[c]) for c in ("admin3", "admin2", "admin1") if present(row.get(c)))
         counts = _counts(row, text)
         notes = _FIGURES_FILE.sub(text("popup.figures_ref"), str(row["notes"])) if present(row.get("notes")) else ""
-        parts = [
-            f"<div class='pm-popup'><b class='pm-popup-title'>{esc(str(row['location']))}</b>",
-            "<div class='pm-popup-body'>",
+        body = [
             f"<div>{esc(when)} · {esc(text.event_type(str(row['event_type'])))}</div>",
             f"<div>{esc(units)}</div>" if units else "",
             f"<div><b>{esc(', '.join(counts))}</b></div>" if counts else "",
@@ -319,7 +363,7 @@ class PopupBook:
             self.victims.get(str(row["event_id"]), ""),
         ]
         refs = [s.strip() for s in str(row["source_ids"]).split(";") if s.strip()]
-        return "".join(parts), refs, f"<div class='pm-id'>{esc(str(row['event_id']))}</div></div></div>"
+        return PopupParts(esc(str(row["location"])), "".join(body), refs, esc(str(row["event_id"])))
 
     def sources_heading(self) -> str:
         """Return the escaped heading of the list of sources."""
@@ -327,9 +371,11 @@ class PopupBook:
 
     def popup(self, row: Any) -> str:
         """Build the popup of one incident: dates, place, type, counts, notes and every source."""
-        head, refs, tail = self.popup_parts(row)
+        title, body, refs, ident = self.popup_parts(row)
         items = "".join(self.source(s) for s in refs)
-        return f"{head}<div>{self.sources_heading()}<ol>{items}</ol></div>{tail}"
+        sources = f"<div>{self.sources_heading()}<ol>{items}</ol></div>"
+        opening, heading_end, id_start, closing = POPUP_FRAME
+        return f"{opening}{title}{heading_end}{body}{sources}{id_start}{ident}{closing}"
 
 
 def popup_html(

@@ -60,20 +60,16 @@ def day_layers(joined: pd.DataFrame, day: dt.date, window: Window) -> dict[str, 
     """
     import pandas as pd
 
-    from protestmap.spatial.aggregate import active_on, within
+    from protestmap.spatial.aggregate import active_mask, within_mask
 
     stamp = _timestamp(day)
     start = window.start(day)
     kinds = zip(joined["event_type"], joined["fatalities"], strict=True)
     layers = pd.Series([layer_of(kind, deaths) for kind, deaths in kinds], index=joined.index, dtype=object)
-    frames: dict[str, pd.DataFrame] = {}
-    for key, (_, _, kind) in LAYERS.items():
-        rows = joined[layers == key]
-        if kind == "span":
-            frames[key] = active_on(rows, stamp)
-        else:
-            frames[key] = within(rows, start=start, end=stamp)
-    return frames
+    in_force, in_window = active_mask(joined, stamp), within_mask(joined, start=start, end=stamp)
+    # one selection per layer: each selection copies every column of the table
+    shown = {key: in_force if kind == "span" else in_window for key, (_, _, kind) in LAYERS.items()}
+    return {key: joined[(layers == key) & mask] for key, mask in shown.items()}
 
 
 def _radius(row: Any, key: str) -> float:

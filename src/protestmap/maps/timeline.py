@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from protestmap import settings
 from protestmap.maps.content import (
     LAYERS,
+    POPUP_FRAME,
     MapInput,
     PopupBook,
     Window,
@@ -25,6 +26,7 @@ from protestmap.maps.content import (
     not_drawn,
     not_drawn_note,
     present,
+    row_dicts,
     tooltip_text,
 )
 from protestmap.maps.elements import POPUP_OPTIONS
@@ -53,32 +55,62 @@ def _index(day: object, first: dt.date) -> int:
 
 
 _KEPT = frozenset({"start", "end", "lat", "lon"})
+#: The columns a timeline event, its popup and its tooltip read.
+_EVENT_COLUMNS = (
+    "event_id",
+    "event_date",
+    "end_date",
+    "event_type",
+    "scope",
+    "location",
+    "admin1",
+    "admin2",
+    "admin3",
+    "ubigeo",
+    "notes",
+    "source_ids",
+    "fatalities",
+    "injured",
+    "arrested",
+    "blockade_points",
+)
+
+
+def _days(dates: pd.Series, first: dt.date) -> list[int]:
+    """Return the day of the period on which each date falls (0 for ``first``)."""
+    import pandas as pd
+
+    return ((dates.dt.normalize() - pd.Timestamp(first)) // pd.Timedelta(days=1)).astype("int64").tolist()
 
 
 def _events(rows: pd.DataFrame, book: PopupBook, first: dt.date, level: str) -> list[dict[str, Any]]:
     unit_column = settings.UNIT_COLUMNS[level]
+    starts = _days(rows["event_date"], first)
+    ends = _days(rows["end_date"].fillna(rows["event_date"]), first)
+    lats = [round(y, 5) for y in rows.geometry.y.tolist()]
+    lons = [round(x, 5) for x in rows.geometry.x.tolist()]
     events = []
-    for row in rows.to_dict("records"):
+    for row, start, end, lat, lon in zip(
+        row_dicts(rows, (*_EVENT_COLUMNS, unit_column)), starts, ends, lats, lons, strict=True
+    ):
         key = layer_of(row["event_type"], row["fatalities"])
-        end = row["end_date"] if present(row["end_date"]) else row["event_date"]
         size = row["fatalities"] if key == "deaths" else row["blockade_points"]
         area = row["ubigeo"] if key in {"strikes", "curfews"} and row["scope"] == "regional" else None
-        tooltip = tooltip_text(row, book.text)
-        head, refs, tail = book.popup_parts(row)
+        title, body, refs, ident = book.popup_parts(row)
         event = {
             "layer": key,
-            "start": _index(row["event_date"], first),
-            "end": _index(end, first),
-            "lat": round(row["geometry"].y, 5),
-            "lon": round(row["geometry"].x, 5),
+            "start": start,
+            "end": end,
+            "lat": lat,
+            "lon": lon,
             "r": round(4 + 3 * math.sqrt(_int(size)), 1),
             "deaths": _int(row["fatalities"]),
             "injured": _int(row["injured"]),
             "unit": row[unit_column] if present(row[unit_column]) else None,
             "area": area if present(area) else None,
-            "popup": [head, tail],
+            "popup": [title, body, ident],
             "src": refs,
-            "tooltip": tooltip,
+            "tooltip": tooltip_text(row, book.text),
         }
         # fields that are empty, zero or implied by the layer are left out; the page fills them in
         events.append({k: v for k, v in event.items() if v not in (None, 0) or k in _KEPT})
@@ -198,6 +230,7 @@ def timeline_payload(
         "strings": script_words(text),
         "sources": {source_id: book.source(source_id) for source_id in sorted(cited)},
         "sources_heading": book.sources_heading(),
+        "popup_frame": list(POPUP_FRAME),
         "popup_options": POPUP_OPTIONS,
         "centre": list(settings.PERU_CENTRE),
         "initial": len(days) - 1,

@@ -98,21 +98,31 @@ def _day(value: Day) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
 
-def within(incidents: pd.DataFrame, *, start: Day | None = None, end: Day | None = None) -> pd.DataFrame:
-    """Keep incidents whose ``event_date`` falls in ``[start, end]`` (either bound optional)."""
+def within_mask(incidents: pd.DataFrame, *, start: Day | None = None, end: Day | None = None) -> pd.Series:
+    """Tell which incidents have their ``event_date`` in ``[start, end]`` (either bound optional)."""
     mask = incidents["event_date"].notna()
     if start is not None:
         mask &= incidents["event_date"] >= _day(start)
     if end is not None:
         mask &= incidents["event_date"] <= _day(end)
-    return incidents[mask]
+    return mask
+
+
+def within(incidents: pd.DataFrame, *, start: Day | None = None, end: Day | None = None) -> pd.DataFrame:
+    """Keep incidents whose ``event_date`` falls in ``[start, end]`` (either bound optional)."""
+    return incidents[within_mask(incidents, start=start, end=end)]
+
+
+def active_mask(incidents: pd.DataFrame, date: Day) -> pd.Series:
+    """Tell which incidents are in force on ``date``: started on or before it and not ended before it."""
+    day = _day(date)
+    last = incidents["end_date"].fillna(incidents["event_date"])
+    return (incidents["event_date"] <= day) & (last >= day)
 
 
 def active_on(incidents: pd.DataFrame, date: Day) -> pd.DataFrame:
     """Keep incidents in force on ``date``: started on or before it and not ended before it."""
-    day = _day(date)
-    last = incidents["end_date"].fillna(incidents["event_date"])
-    return incidents[(incidents["event_date"] <= day) & (last >= day)]
+    return incidents[active_mask(incidents, date)]
 
 
 def aggregate(

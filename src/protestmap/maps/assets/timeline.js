@@ -16,6 +16,14 @@ function protestmapStartTimeline(map, data, groups, control) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" }[c];
     });
   }
+  if (data.event_table) {  // one list of values per event, in the order of the keys; null means left out
+    var table = data.event_table;
+    data.events = table.rows.map(function (values) {
+      var ev = {};
+      table.keys.forEach(function (key, i) { if (values[i] !== null) { ev[key] = values[i]; } });
+      return ev;
+    });
+  }
   if (data.agg) {  // very large tables: one marker per unit, layer and span, text written here
     var a = data.agg;
     data.events = a.layer.map(function (li, i) {
@@ -34,7 +42,9 @@ function protestmapStartTimeline(map, data, groups, control) {
   function popupOf(ev) {  // each source's list item is in the page once (data.sources), see PopupBook.popup_parts
     if (typeof ev.popup === "string") { return ev.popup; }
     var items = ev.src.map(function (id) { return data.sources[id] || "<li>" + esc(id) + "</li>"; }).join("");
-    return ev.popup[0] + "<div>" + data.sources_heading + "<ol>" + items + "</ol></div>" + ev.popup[1];
+    var frame = data.popup_frame;  // [title, body, id] go between its four fixed pieces
+    return frame[0] + ev.popup[0] + frame[1] + ev.popup[1] + "<div>" + data.sources_heading + "<ol>" + items +
+      "</ol></div>" + frame[2] + ev.popup[2] + frame[3];
   }
   function build(ev) {  // markers are created the first time they are shown; the popup belongs to the marker
     var style = { radius: ev.r, color: data.outline.marker, weight: 1.5, fillColor: ev.colour, fillOpacity: 0.6 };
