@@ -33,7 +33,8 @@ _NUMBER = r"(\d[\d,.]*|" + "|".join(_SMALL) + r")"
 _MONTH_MARCH = re.compile(r"\bmarch(?=\.?\s+\d)|(?<=\d\s)march\b|(?<=de\s)marzo\b")
 _WORD = re.compile(r"[a-z]+")
 _SPREAD = {"blockade", "march", "strike", "curfew", "state_of_emergency"}
-_LIST_GLUE = re.compile(r"^(?:\s*,\s*|\s+(?:y|e|and|,\s*and)\s+|\s*,\s*(?:y|and)\s+)$")
+_LIST_GLUE = re.compile(r"^(?:\s*,\s*|\s+(?:y|e|and|,\s*and)\s+|\s*,\s*(?:y|and)\s+|[ \t]+)$")
+"""What stands between two items of a list of places (a bare space too: a comma left out)."""
 _LIST_OPENER = re.compile(
     r"(?:\b(?:in|en|at|of|de|del|across|regions?|regiones|departments?|departamentos|provinces?|provincias|"
     r"ciudades|cities|towns?|such as|como)|:)\s+(?:(?:the|la|las|los|el)\s+)?$",
@@ -49,7 +50,8 @@ _MONTH_NAMES = (
 )
 VAGUE_PAST = re.compile(
     r"\b(?:dias anteriores|days earlier|days before|la semana pasada|last week|previously|anteriormente|"
-    r"in recent (?:days|weeks)|en los ultimos dias|semanas atras|weeks ago|meses atras|months ago)\b"
+    r"in recent (?:days|weeks)|en los ultimos dias|semanas atras|weeks ago|meses atras|months ago|"
+    r"during the week|over the week|durante la semana|en la semana)\b"
     r"|(?<!\d)\s(?:in|en|since|desde|of|de|originally)\s"
     rf"(?:mid-?|early |late |(?:a )?(?:mediados|finales|fines|principios) de )?{_MONTH_NAMES}\b(?!\s*\d)"
 )
@@ -58,6 +60,11 @@ _CLASH = re.compile(r"\b(?:clash\w*|enfrenta\w*|se enfrentan|incendi\w+|set (?:o
 _PRESENT = re.compile(
     r"\b(?:sigue|siguen|continua|continuan|persiste|persisten|permanece|permanecen|se registran?|hay|mantiene\w*|"
     r"remain|remains|continue|continues|are blocking|is blocked|are blocked|se reporta\w*|se viene)\b"
+)
+
+
+_OTHER_MEASURE = re.compile(
+    r"^(?:[a-z]+\s+){0,2}?(?:injured|wounded|hurt|herid[oa]s|lesionad[oa]s|detenid[oa]s|detained|arrested)\b"
 )
 
 
@@ -145,6 +152,8 @@ def count(text: str, measure: str) -> list[Count]:
                 raw = str(_SMALL[raw])
             if lex.NUMBER_NOT_COUNT.match(after) or not raw.replace(",", "").replace(".", "").isdigit():
                 continue
+            if measure == "fatalities" and _OTHER_MEASURE.match(after):
+                continue  # "left 52 people injured": a count, but not of the dead
             value = int(raw.replace(",", "").replace(".", ""))
             if 1900 <= value <= 2100 or value > 100_000:
                 continue

@@ -22,6 +22,7 @@ from protestmap.text.clauses import Clauses, carried_dates
 from protestmap.text.events import VAGUE_PAST, Context, Reading, cue_positions, sentence_candidates
 from protestmap.text.geoparse import Place, sentence_places
 from protestmap.text.header import dateline, header_date, url_date
+from protestmap.text.lexicon import HEDGED
 from protestmap.text.merge import merge
 from protestmap.text.scan import Sentence, detect_language, find_dates, fold, latest_full_date, sentences
 from protestmap.text.types import Candidate, Extraction, eval_class
@@ -30,6 +31,8 @@ __all__ = ["Candidate", "Extraction", "eval_class", "extract_text", "outside_per
 
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")
 _OPENING_QUOTES = {"“", '"', "«", "‘"}
+_SINGLE_DAY_CONFIDENCE = 0.55
+_BULLETS = {"-", "•", "*", "·", "–"}
 
 
 class _Publication(NamedTuple):
@@ -129,6 +132,8 @@ def extract_text(
     undated_paragraph = -1  # a quotation, or after a vague past ("in mid-December"): nothing in it is dated by default
     story_day: dt.date | None = None
     story_place: Place | None = None
+    other_days: set[dt.date] = set()
+    announced_list = False
     for original in sentences(text):
         masked = Sentence(original.start, original.end, clean[original.start : original.end], original.paragraph)
         sentence = _without_dateline(masked, original.paragraph != last_paragraph)
@@ -151,7 +156,7 @@ def extract_text(
             relative=not quoted,
         )
         places = sentence_places(sentence, gaz, article_departments)
-        cues = cue_positions(folded, lang)
+        cues, announced_list = _cues(sentence.text, folded, lang, announced_list)
         if cues:
             reading = Reading(sentence, folded, _digitise(folded, lang), cues, dates, places)
             context = Context(
@@ -171,6 +176,7 @@ def extract_text(
                 cand.evidence = original.text  # as written, URLs and dateline included
             raw.extend(found)
             totals.extend(running)
+        other_days |= {d.day for d in dates if d.day != publication.day}
         if not dates and VAGUE_PAST.search(folded):
             undated_paragraph = sentence.paragraph
         handed_on, since = carried_dates(Clauses(folded), dates, list(cues.values()))
@@ -180,9 +186,29 @@ def extract_text(
                 story_day = handed_on[0].day  # the day the lead gives the story
         if places:
             carried_place = (sentence.paragraph, places[0])
-            if story_place is None and sentence.paragraph <= 1:
-                story_place = places[0]  # the place the headline or lead gives the story
+            if story_place is None and sentence.paragraph <= 1 and len({p.entry.department for p in places}) == 1:
+                story_place = places[0]  # the place the headline or lead gives the story (not one of a list)
+    _single_day(raw, other_days)
     return Extraction(source, lang, publication.day, merge(raw), totals, publication.how)
+
+
+def _cues(text: str, folded: str, language: str, announced_list: bool) -> tuple[dict[str, int], bool]:
+    """Find a sentence's cues, and whether it opens a list of calls ("convocatorias anunciadas:").
+
+    The items of such a list ("- Paro: Puquio, 25/01") report nothing yet, so they give no cues.
+    """
+    if text.lstrip()[:1] in _BULLETS:
+        return ({} if announced_list else cue_positions(folded, language)), announced_list
+    return cue_positions(folded, language), folded.rstrip().endswith(":") and bool(re.search(HEDGED, folded))
+
+
+def _single_day(candidates: list[Candidate], other_days: set[dt.date]) -> None:
+    """Trust the publication date more in an article that names no other day: it reports that day."""
+    if other_days:
+        return
+    for cand in candidates:
+        if cand.date_source.startswith("publication date") and cand.confidence < _SINGLE_DAY_CONFIDENCE:
+            cand.confidence = _SINGLE_DAY_CONFIDENCE
 
 
 def _digitise(folded: str, language: str) -> str:

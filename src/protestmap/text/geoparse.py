@@ -43,6 +43,8 @@ def _masked(text: str) -> str:
 
 _ARTICLES = {"la", "el", "los", "las"}
 _SAINTS = re.compile(r"^(?:san|santa|santo|santiago) ")
+_IN_LIST = re.compile(r"[a-z]{3,}(?:,| y| e| and) $")
+"""A name right after a list item ("Moho, San Román"): in a list, a saint's name is a place too."""
 _LOCATIVE = re.compile(
     r"\b(?:en|in|de|del|at|from|desde|hacia|to|of|distrito|provincia|district|province|ciudad|city|town|localidad|"
     r"comunidad|community|centro poblado)\s*$"
@@ -90,7 +92,8 @@ def _known_name(words: list[tuple[int, str]], folded_sentence: str, gaz: Gazette
         key = normalize(text)
         if key in lex.NOT_PLACES or len(key) < 3 or not _known(key, gaz):
             continue
-        if _SAINTS.match(key) and not _LOCATIVE.search(folded_sentence[max(0, offset - 25) : offset]):
+        before = folded_sentence[max(0, offset - 25) : offset]
+        if _SAINTS.match(key) and not (_LOCATIVE.search(before) or _IN_LIST.search(before)):
             return None, skipped + size
         around = folded_sentence[max(0, offset - 25) : offset + len(text) + 12]
         around = around.split(" ", 1)[-1].rsplit(" ", 1)[0]  # whole words only
@@ -119,7 +122,8 @@ def _place(name: str, key: str, level_hint: bool, hints: list[str], gaz: Gazette
                 return Entry(
                     unit.ubigeo, "region", name, unit.latitude, unit.longitude, "department capital", "", unit.admin
                 )
-    return None
+    # Still ambiguous ("Ucayali" is a department and a province of Loreto): a department's name names it.
+    return next((e for e in gaz.lookup(key) if e.level == "department"), None)
 
 
 def sentence_places(sentence: Sentence, gaz: Gazetteer, article_departments: list[str]) -> list[Place]:
@@ -131,13 +135,18 @@ def sentence_places(sentence: Sentence, gaz: Gazetteer, article_departments: lis
         )
     )
     departments = {normalize(h) for h in hints}
-    places = []
+    places: list[Place] = []
     for index, mention in enumerate(mentions):
         previous = mentions[index - 1] if index else None
-        if _only_qualifies(sentence.text, previous, mention, departments):
+        if _only_qualifies(sentence.text, previous, mention, departments, gaz):
             continue  # "Chucuito, Puno": the department only qualifies the place before it
+        nearby = [p.entry.department for p in reversed(places[-2:])]  # a list's neighbours settle a name
         entry = _place(
-            mention.text, mention.key, mention.level_hint, list(dict.fromkeys(hints + article_departments[:3])), gaz
+            mention.text,
+            mention.key,
+            mention.level_hint,
+            list(dict.fromkeys(hints + nearby + article_departments[:3])),
+            gaz,
         )
         if entry is not None:
             places.append(Place(mention.offset, entry, mention.text))
@@ -145,11 +154,14 @@ def sentence_places(sentence: Sentence, gaz: Gazetteer, article_departments: lis
     return places
 
 
-def _only_qualifies(text: str, previous: Mention | None, mention: Mention, departments: set[str]) -> bool:
+def _only_qualifies(
+    text: str, previous: Mention | None, mention: Mention, departments: set[str], gaz: Gazetteer
+) -> bool:
     """Tell whether a department named right after another place ("Chucuito, Puno") only qualifies it.
 
-    Names are compared without accents ("Apurimac" is "Apurímac"), and a department never
-    qualifies another department ("Cusco, Lima" names two places).
+    Names are compared without accents ("Apurimac" is "Apurímac"); a department never qualifies
+    another department ("Cusco, Lima" names two places), nor a place that does not lie in it
+    ("Ambo, Ica" in a list of provinces names two).
     """
     return (
         previous is not None
@@ -157,4 +169,5 @@ def _only_qualifies(text: str, previous: Mention | None, mention: Mention, depar
         and mention.key in departments
         and previous.key not in departments
         and not mention.level_hint
+        and any(normalize(e.department) == mention.key for e in gaz.lookup(previous.key))
     )

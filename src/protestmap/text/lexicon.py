@@ -94,7 +94,8 @@ CUMULATIVE = _any(
     "death toll", "toll", "so far", "in total", "total number", "since", r"in the past \d+ days", r"past \d+ days",
     "as of today", "now stands", "upwards of", "over the last", "in just", "hasta el momento", "suman", "se eleva",
     "asciende", "en total", "desde", "a total of", "de un total de", "hasta la fecha", "hasta ahora", "in a month",
-    "en un mes", r"la cifra de (?:muertos|fallecidos|victimas|heridos)", "sube a", "rises to", "rose to", "ya son",
+    "en un mes", r"la cifra de (?:muertos|fallecidos|victimas|heridos)", "sube a", "rises to", "rose to",
+    "raised to", "raising to", "raises to", "bringing (?:the|to)", "elevando", "eleva a", "elevo a", "ya son",
     r"(?:have|has) (?:claimed|left)", "during the protests", "en las protestas", r"over a month",
 )  # fmt: skip
 HEDGED = _any(
@@ -104,7 +105,8 @@ HEDGED = _any(
     r"se alista", "a partir de manana", "if", "si se",
 )  # fmt: skip
 NATIONAL = _any(
-    r"\d+ (?:provinces|regions|departments|provincias|regiones|departamentos)", "across the country", "nationwide",
+    r"\d+ (?:provinces|regions|departments|provincias|regiones|departamentos)"
+    r"(?! (?:mencionad|citad|senalad|antes|mentioned|listed|named|above))", "across the country", "nationwide",
     "the whole country", "throughout the country", "in the country", "national strike", "a nivel nacional",
     "en todo el pais", "todo el territorio", "en el pais", "across peru", r"in \d+ provinces",
     r"en \d+ regiones", r"in \d+ of the \d+ regions", r"(?:en|de) (?:las )?vias nacionales", r"red vial nacional",
@@ -129,7 +131,10 @@ LEMMA_CUES = {
 NATIONAL_STRIKE = r"\b(?:national strike|nationwide strike|paro nacional|huelga nacional)\b"
 FUTURE = r"\b(?:will|expected|plans? to|calls? to|calling for|threat\w*|could|would|amenaz\w+|convoca\w*)\b"
 NOT_AN_ARREST = (
-    r"\b(?:in (?:pretrial )?detention|remains in detention|held without charge|prision preventiva|investigation)\b"
+    r"\b(?:in (?:pretrial )?detention|remains in detention|held without charge|prision preventiva|investigation|"
+    r"(?:preventive|pretrial|pre-trial) detention|detencion preventiva|"
+    r"(?:over|after|following|since|against|tras|desde|contra|por|despues de) (?:the |la |el )?"
+    r"(?:arrest|detention|detencion|arresto|captura)\b)"
 )
 NUMBER_NOT_COUNT = re.compile(
     r"^(?:-?year|years|anos|%|percent|km|days?|dias|th\b|st\b|nd\b|rd\b|months?|meses|hours?|horas)"
