@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from typing import NamedTuple
 
 from protestmap.text import lexicon as lex
 from protestmap.text.scan import DateSpan
 
-__all__ = ["Clauses", "DayChoice", "choose_day"]
+__all__ = ["Clauses", "DayChoice", "choose_day", "clauses_of"]
 
 _CUT = re.compile(
     r"[;:()\[\]—–]|,(?=\s)|\s-\s"
@@ -65,6 +66,12 @@ class Clauses:
         i = self.index(position)
         opens = _BACKGROUND_OPEN.match(self.text[self.starts[i] : self.ends[i]])
         return bool(opens) and not any(self.index(c) == i for c in cue_positions)
+
+
+@functools.lru_cache(maxsize=8)
+def clauses_of(folded: str) -> Clauses:
+    """Cut a sentence into clauses, cached: a sentence is cut once however often it is read."""
+    return Clauses(folded)
 
 
 class DayChoice(NamedTuple):

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from protestmap.places.gazetteer import Entry
 from protestmap.text import lexicon as lex
-from protestmap.text.clauses import Clauses, choose_day
+from protestmap.text.clauses import Clauses, choose_day, clauses_of
 from protestmap.text.geoparse import Place
 from protestmap.text.scan import DateSpan, Sentence
 from protestmap.text.types import Candidate
@@ -56,6 +56,12 @@ VAGUE_PAST = re.compile(
     rf"(?:mid-?|early |late |(?:a )?(?:mediados|finales|fines|principios) de )?{_MONTH_NAMES}\b(?!\s*\d)"
 )
 """A past the article gives no day for ("days earlier", "in mid-December"); events told with it stay undated."""
+_DECREES = {"curfew", "state_of_emergency"}
+_TERMS = re.compile(
+    r"(?:will|would) (?:run|last|apply|remain in (?:force|effect)|be in (?:force|effect)|start|begin|end|expire)\b"
+)
+"""A decree's terms told in the future ("will last 30 days"): the decree itself is done."""
+_LIFTED = re.compile(r"\b(?:lift(?:ed|s)?|levant\w+|end(?:ed|s)|ended|concluy\w+|culmin\w+)\b")
 _CLASH = re.compile(r"\b(?:clash\w*|enfrenta\w*|se enfrentan|incendi\w+|set (?:on )?fire|torched|prendieron fuego)\b")
 _PRESENT = re.compile(
     r"\b(?:sigue|siguen|continua|continuan|persiste|persisten|permanece|permanecen|se registran?|hay|mantiene\w*|"
@@ -66,6 +72,13 @@ _PRESENT = re.compile(
 _OTHER_MEASURE = re.compile(
     r"^(?:[a-z]+\s+){0,2}?(?:injured|wounded|hurt|herid[oa]s|lesionad[oa]s|detenid[oa]s|detained|arrested)\b"
 )
+
+
+_CUE_PATTERNS = {kind: re.compile(pattern) for kind, pattern in lex.CUES.items()}
+_KINDS_OF: dict[str, tuple[str, ...]] = {}
+for _kind, _lemmas in lex.LEMMA_CUES.items():
+    for _word in _lemmas:
+        _KINDS_OF[_word] = (*_KINDS_OF.get(_word, ()), _kind)
 
 
 class Count(NamedTuple):
@@ -120,17 +133,16 @@ def cue_positions(folded: str, language: str) -> dict[str, int]:
     """First position of each kind's cue in a folded sentence (patterns, then lemmas)."""
     text = _MONTH_MARCH.sub(lambda m: "x" * len(m.group(0)), folded)
     found = {}
-    for kind, pattern in lex.CUES.items():
-        match = re.search(pattern, text)
+    for kind, pattern in _CUE_PATTERNS.items():
+        match = pattern.search(text)
         if match:
             found[kind] = match.start()
     for match in _WORD.finditer(text):
         word = match.group(0)
         if len(word) < 4:
             continue
-        lemma = _lemma(word, language)
-        for kind, lemmas in lex.LEMMA_CUES.items():
-            if kind not in found and (lemma in lemmas or word in lemmas):
+        for kind in (*_KINDS_OF.get(_lemma(word, language), ()), *_KINDS_OF.get(word, ())):
+            if kind not in found:
                 if kind == "detention" and text[max(0, match.start() - 3) : match.start()] == "se ":
                     continue  # "se detuvieron": they stopped
                 found[kind] = match.start()
@@ -139,7 +151,7 @@ def cue_positions(folded: str, language: str) -> dict[str, int]:
 
 def count(text: str, measure: str) -> list[Count]:
     """Find the counts for a measure in a folded, digitised sentence, each marked if a running total."""
-    clauses = Clauses(text)
+    clauses = clauses_of(text)
     found = []
     patterns = [rf"\b{_NUMBER}\s+(?:[a-z-]+,?\s+){{0,3}}?{lex.COUNT_WORDS[measure]}"]
     if measure in lex.VERB_THEN_COUNT:
@@ -177,7 +189,7 @@ def _distinct_kinds(kinds: dict[str, int], folded: str) -> dict[str, int]:
     arrest_named = re.search(r"\b(?:arrested|detained|detenid[oa]s?|detuvo|detuvieron)\b", folded)
     if "detention" in kinds and re.search(lex.NOT_AN_ARREST, folded) and not arrest_named:
         kinds.pop("detention")
-    blamed = r"\b(?:related to|due to|linked to|caused by|vinculad\w+ a|por el)\b[^.]{0,30}bloc?k|bloqueo"
+    blamed = r"\b(?:related to|due to|linked to|caused by|vinculad\w+ a|por el|por los)\b[^.]{0,30}(?:bloc?k|bloqueo)"
     if "deaths" in kinds and "blockade" in kinds and re.search(blamed, folded):
         kinds.pop("blockade")
     if "deaths" in kinds:
@@ -186,6 +198,18 @@ def _distinct_kinds(kinds: dict[str, int], folded: str) -> dict[str, int]:
     if "march" in kinds and _BACKGROUND_NOUN.search(folded[max(0, kinds["march"] - 30) : kinds["march"]]):
         kinds.pop("march")  # "crimes committed during the demonstrations": a reference, not a new event
     return kinds
+
+
+def _decree_terms(kind: str, clause: str) -> bool:
+    """Tell whether a decree's clause only states its terms ("will last 30 days"), which hedge nothing.
+
+    A curfew that "will run from 8 p.m. to 4 a.m." has been decreed; one the government "could
+    declare" has not.
+    """
+    if kind not in _DECREES:
+        return False
+    hedges = [m.group(0) for m in re.finditer(lex.HEDGED, clause)]
+    return all(re.match(_TERMS, clause[clause.index(h) :]) for h in hedges)
 
 
 class When(NamedTuple):
@@ -252,12 +276,14 @@ def _targets(kind: str, reading: Reading, local: list[Place]) -> list[Place]:
 
 def sentence_candidates(reading: Reading, context: Context) -> tuple[list[Candidate], list[Candidate]]:
     """Turn one sentence's cues into candidates and running totals, each with its count, date and place."""
-    clauses = Clauses(reading.folded)
+    clauses = clauses_of(reading.folded)
     out: list[Candidate] = []
     totals: list[Candidate] = []
     for kind, cue in _distinct_kinds(reading.cues, reading.folded).items():
-        if clauses.hedged(cue):
+        if clauses.hedged(cue) and not _decree_terms(kind, clauses.clause(cue)):
             continue
+        if kind in _DECREES and _LIFTED.search(clauses.clause(cue)):
+            continue  # a curfew lifted is the end of one, not a new one
         measure = lex.MEASURE_OF.get(kind)
         counts = count(reading.digits, measure) if measure else []
         if counts and reading.digits == reading.folded:

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from protestmap import settings
 from protestmap.places.gazetteer import load_gazetteer
-from protestmap.text.clauses import Clauses, carried_dates
+from protestmap.text.clauses import carried_dates, clauses_of
 from protestmap.text.events import VAGUE_PAST, Context, Reading, cue_positions, sentence_candidates
 from protestmap.text.geoparse import Place, sentence_places
 from protestmap.text.header import dateline, header_date, url_date
@@ -179,7 +179,7 @@ def extract_text(
         other_days |= {d.day for d in dates if d.day != publication.day}
         if not dates and VAGUE_PAST.search(folded):
             undated_paragraph = sentence.paragraph
-        handed_on, since = carried_dates(Clauses(folded), dates, list(cues.values()))
+        handed_on, since = carried_dates(clauses_of(folded), dates, list(cues.values()))
         if handed_on:
             carried_day = (sentence.paragraph, handed_on[-1].day, frozenset(cues) if since else None)
             if story_day is None and 1 <= sentence.paragraph <= 2 and not since:

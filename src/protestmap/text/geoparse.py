@@ -7,10 +7,12 @@ ambiguous name. Level words ("región de", "province") go with the name they sta
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
-from protestmap.places.gazetteer import Entry, Gazetteer, normalize
+from protestmap.places.gazetteer import Entry, Gazetteer
+from protestmap.places.gazetteer import normalize as _normalize
 from protestmap.places.resolver import resolve
 from protestmap.text import lexicon as lex
 from protestmap.text.scan import Sentence, fold
@@ -41,6 +43,11 @@ def _masked(text: str) -> str:
     return lex.INSTITUTION.sub(lambda m: " " * len(m.group(0)), text)
 
 
+normalize = functools.lru_cache(maxsize=65536)(_normalize)
+"""Place-name folding, cached: news text repeats its names."""
+_PLACE_CACHE: dict[tuple[str, str, bool, tuple[str, ...]], Entry | None] = {}
+_PLACE_CACHE_OWNER: list[Gazetteer] = []  # the gazetteer the cache holds answers from (kept alive)
+_PLACE_CACHE_SIZE = 65536
 _ARTICLES = {"la", "el", "los", "las"}
 _SAINTS = re.compile(r"^(?:san|santa|santo|santiago) ")
 _IN_LIST = re.compile(r"[a-z]{3,}(?:,| y| e| and) $")
@@ -106,6 +113,17 @@ def _known(key: str, gaz: Gazetteer) -> bool:
 
 
 def _place(name: str, key: str, level_hint: bool, hints: list[str], gaz: Gazetteer) -> Entry | None:
+    """Resolve a mention (cached per gazetteer: the same name with the same hints resolves the same)."""
+    if not _PLACE_CACHE_OWNER or _PLACE_CACHE_OWNER[0] is not gaz or len(_PLACE_CACHE) >= _PLACE_CACHE_SIZE:
+        _PLACE_CACHE.clear()
+        _PLACE_CACHE_OWNER[:] = [gaz]
+    cache_key = (name, key, level_hint, tuple(hints))
+    if cache_key not in _PLACE_CACHE:
+        _PLACE_CACHE[cache_key] = _resolve_place(name, key, level_hint, hints, gaz)
+    return _PLACE_CACHE[cache_key]
+
+
+def _resolve_place(name: str, key: str, level_hint: bool, hints: list[str], gaz: Gazetteer) -> Entry | None:
     if level_hint and any(e.level == "department" for e in gaz.lookup(key)):
         return next(e for e in gaz.lookup(key) if e.level == "department")
     for hint in [None, *hints]:

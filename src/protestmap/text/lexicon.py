@@ -66,7 +66,8 @@ COUNT_WORDS = {
     + ")",
     "injured": r"(?:injured|wounded|heridos|heridas|lesionad[oa]s|quedaron heridas|resultaron heridos|contusos)",
     "arrested": r"(?:detained|arrested|arrests|detenid[oa]s|arrestad[oa]s)",
-    "blockade_points": r"(?:points|sites|sectors|puntos|sectores|roadblocks|bloqueos|roads and highways)",
+    "blockade_points": r"(?:points|sites|sectors|puntos|sectores|roadblocks|bloqueos|roads and highways|roads|"
+    r"highways|road sections|sections|vias|carreteras|tramos)",
 }  # fmt: skip
 VERB_THEN_COUNT = {
     "fatalities": (

@@ -315,11 +315,27 @@ def _absolute_dates(
             day = _parse(expression, language, undated_article, prefer="future")
         else:
             day = _parse(expression, language, base)
+            if day is not None and base is not None and not has_year:
+                day = _nearest_year(day, base)
         if day is not None and not has_year:
             day = _weekday_year(folded[max(0, match.start() - 14) : match.start()], day)
         if day is not None:
             found.append(DateSpan(match.start(), match.end(), day))
     return found
+
+
+def _nearest_year(day: dt.date, base: dt.date) -> dt.date:
+    """Give a date written without its year the year that puts it nearest the article's date.
+
+    "A partir del 15 de enero" in an article of 14 January is the next day, not a year before.
+    """
+    options = []
+    for year in (base.year - 1, base.year, base.year + 1):
+        try:
+            options.append(day.replace(year=year))
+        except ValueError:  # 29 February
+            continue
+    return min(options, key=lambda d: abs((d - base).days), default=day)
 
 
 _NAMED_AFTER_DATE = re.compile(
