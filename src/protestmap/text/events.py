@@ -52,7 +52,7 @@ VAGUE_PAST = re.compile(
     r"\b(?:dias anteriores|days earlier|days before|la semana pasada|last week|previously|anteriormente|"
     r"in recent (?:days|weeks)|en los ultimos dias|semanas atras|weeks ago|meses atras|months ago|"
     r"during the week|over the week|durante la semana|en la semana)\b"
-    r"|(?<!\d)\s(?:in|en|since|desde|of|de|originally)\s"
+    r"|(?<!\d)(?<!dos)\s(?:in|en|since|desde|of|de|originally)\s"
     rf"(?:mid-?|early |late |(?:a )?(?:mediados|finales|fines|principios) de )?{_MONTH_NAMES}\b(?!\s*\d)"
 )
 """A past the article gives no day for ("days earlier", "in mid-December"); events told with it stay undated."""

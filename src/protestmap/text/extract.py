@@ -22,7 +22,6 @@ from protestmap.text.clauses import carried_dates, clauses_of
 from protestmap.text.events import VAGUE_PAST, Context, Reading, cue_positions, sentence_candidates
 from protestmap.text.geoparse import Place, sentence_places
 from protestmap.text.header import dateline, header_date, url_date
-from protestmap.text.lexicon import HEDGED
 from protestmap.text.merge import merge
 from protestmap.text.scan import Sentence, detect_language, find_dates, fold, latest_full_date, sentences
 from protestmap.text.types import Candidate, Extraction, eval_class
@@ -33,6 +32,11 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+")
 _OPENING_QUOTES = {"“", '"', "«", "‘"}
 _SINGLE_DAY_CONFIDENCE = 0.55
 _BULLETS = {"-", "•", "*", "·", "–"}
+_CALLS = re.compile(
+    r"\b(?:convocatorias?|convoca\w*|anunci\w+|previst\w+|programad\w+|agenda|calls?|called|announced|planned|"
+    r"scheduled|upcoming)\b"
+)
+"""Words that open a list of calls or plans rather than of events."""
 
 
 class _Publication(NamedTuple):
@@ -199,7 +203,7 @@ def _cues(text: str, folded: str, language: str, announced_list: bool) -> tuple[
     """
     if text.lstrip()[:1] in _BULLETS:
         return ({} if announced_list else cue_positions(folded, language)), announced_list
-    return cue_positions(folded, language), folded.rstrip().endswith(":") and bool(re.search(HEDGED, folded))
+    return cue_positions(folded, language), folded.rstrip().endswith(":") and bool(_CALLS.search(folded))
 
 
 def _single_day(candidates: list[Candidate], other_days: set[dt.date]) -> None:
