@@ -200,3 +200,41 @@ def test_a_clash_nobody_was_hurt_in_joins_the_march_of_its_day() -> None:
     )
     result = extract_text(text, published=JAN_20)
     assert len(of_class(result, "march")) == 1
+
+
+def test_names_told_before_avenues_or_a_square_are_not_places() -> None:
+    text = "On Saturday protesters marched along Bolognesi and Grau avenues to the San Martín square in Lima."
+    assert departments(extract_text(text, published=JAN_20), "march") == {"Lima"}
+
+
+def test_one_unsettled_name_does_not_break_a_list() -> None:
+    text = "Ayer hubo bloqueos en las provincias de Grau, Anta, Calca, Melgar y Tambopata."
+    assert departments(extract_text(text, published=JAN_20), "blockade") >= {
+        "Apurímac",
+        "Cusco",
+        "Puno",
+        "Madre de Dios",
+    }
+
+
+def test_a_vague_past_in_the_cues_own_clause_wins_over_a_date_elsewhere() -> None:
+    text = "The government decreed on Sunday a curfew in Huamanga, a city that saw seven deaths during the week."
+    result = extract_text(text, published=JAN_20)
+    assert not [c for c in of_class(result, "deaths") if c.event_date]
+    assert of_class(result, "curfew")
+
+
+def test_deaths_in_the_demonstrations_without_a_day_are_a_total() -> None:
+    text = "On Thursday four protesters died in Andahuaylas; 20 people have died in the demonstrations."
+    result = extract_text(text, published=JAN_20)
+    assert [c.counts["fatalities"] for c in of_class(result, "deaths")] == [4]
+
+
+def test_detainees_are_counted() -> None:
+    result = extract_text("On Saturday 15 detainees were taken to a police station in Lima.", published=JAN_20)
+    assert [c.counts["arrested"] for c in of_class(result, "detention")] == [15]
+
+
+def test_police_blocking_the_marchers_way_is_no_blockade() -> None:
+    text = "On Saturday police blocked their way to Congress in Lima and fired tear gas."
+    assert not of_class(extract_text(text, published=JAN_20), "blockade")

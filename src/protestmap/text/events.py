@@ -33,8 +33,12 @@ _NUMBER = r"(\d[\d,.]*|" + "|".join(_SMALL) + r")"
 _MONTH_MARCH = re.compile(r"\bmarch(?=\.?\s+\d)|(?<=\d\s)march\b|(?<=de\s)marzo\b")
 _WORD = re.compile(r"[a-z]+")
 _SPREAD = {"blockade", "march", "strike", "curfew", "state_of_emergency"}
-_LIST_GLUE = re.compile(r"^(?:\s*,\s*|\s+(?:y|e|and|,\s*and)\s+|\s*,\s*(?:y|and)\s+|[ \t]+)$")
-"""What stands between two items of a list of places (a bare space too: a comma left out)."""
+_LIST_GLUE = re.compile(
+    r"^(?:\s*,\s*|\s+(?:y|e|and|,\s*and)\s+|\s*,\s*(?:y|and)\s+|[ \t]+"
+    r"|\s*,\s*[A-ZÁÉÍÓÚÑ][^\s,]*(?: [A-ZÁÉÍÓÚÑ][^\s,]*)?\s*,\s*)$"
+)
+"""What stands between two items of a list of places: a comma, "y", a bare space (a comma left
+out), or one name the gazetteer could not settle ("Grau, Anta, Calca")."""
 _LIST_OPENER = re.compile(
     r"(?:\b(?:in|en|at|of|de|del|across|regions?|regiones|departments?|departamentos|provinces?|provincias|"
     r"ciudades|cities|towns?|such as|como)|:)\s+(?:(?:the|la|las|los|el)\s+)?$",
@@ -223,6 +227,9 @@ class When(NamedTuple):
 
 def _when(kind: str, reading: Reading, context: Context, clauses: Clauses, cue: int) -> When:
     """Date the ``kind`` cue at ``cue``: its clause, the paragraph, the lead, else publication."""
+    own_clause = clauses.clause(cue)
+    if VAGUE_PAST.search(own_clause) and not any(clauses.index(d.start) == clauses.index(cue) for d in reading.dates):
+        return When(None, 3, 0.5, "none (a vague past: no day can be given)")  # "nine deaths during the week"
     choice = choose_day(clauses, cue, reading.dates, list(reading.cues.values()))
     if choice.day is not None:
         return When(choice.day, 1, 0.75, "stated in the sentence")

@@ -40,6 +40,7 @@ class Place(NamedTuple):
 def _masked(text: str) -> str:
     """Blank out street names and institution prefixes (offsets kept)."""
     text = lex.STREET.sub(lambda m: " " * len(m.group(0)), text)
+    text = lex.STREET_AFTER.sub(lambda m: " " * len(m.group(0)), text)
     return lex.INSTITUTION.sub(lambda m: " " * len(m.group(0)), text)
 
 

@@ -32,7 +32,8 @@ CUES = {
         r"(?:entered|stormed) the (?:\w+ ){0,4}universi\w+",
     ),
     "blockade": _any(
-        "blockades?", "blocked", "blocking", "barricades", "roadblocks?", "bloqueos?", "bloquearon", "bloqueada?s?",
+        "blockades?", r"blocked(?! (?:their|the|his|her|our) (?:way|path|passage|access))",
+        "blocking", "barricades", "roadblocks?", "bloqueos?", "bloquearon", "bloqueada?s?",
         "cutting off highways", r"bloque\w+", r"transito (?:vehicular )?interrumpido",
         r"interrumpi\w* el (?:transito|paso)", "interrupted traffic", r"vias? tomadas?",
         r"tomaron las (?:vias|carreteras)", r"cortes? de (?:via|ruta|carretera)s?",
@@ -65,7 +66,7 @@ COUNT_WORDS = {
     )
     + ")",
     "injured": r"(?:injured|wounded|heridos|heridas|lesionad[oa]s|quedaron heridas|resultaron heridos|contusos)",
-    "arrested": r"(?:detained|arrested|arrests|detenid[oa]s|arrestad[oa]s)",
+    "arrested": r"(?:detained|arrested|arrests|detainees|detenid[oa]s|arrestad[oa]s|detenciones|capturad[oa]s)",
     "blockade_points": r"(?:points|sites|sectors|puntos|sectores|roadblocks|bloqueos|roads and highways|roads|"
     r"highways|road sections|sections|vias|carreteras|tramos)",
 }  # fmt: skip
@@ -98,6 +99,7 @@ CUMULATIVE = _any(
     "en un mes", r"la cifra de (?:muertos|fallecidos|victimas|heridos)", "sube a", "rises to", "rose to",
     "raised to", "raising to", "raises to", "bringing (?:the|to)", "elevando", "eleva a", "elevo a", "ya son",
     r"(?:have|has) (?:claimed|left)", "during the protests", "en las protestas", r"over a month",
+    r"in the (?:demonstrations|protests|unrest)",
 )  # fmt: skip
 HEDGED = _any(
     "will", "would", "could", "may", "might", "likely", "probable", "expected", r"plans? to", "planned",
@@ -150,6 +152,10 @@ STREET = re.compile(
     r"(?:[A-ZÁÉÍÓÚÑ0-9][\w'’.-]*(?:\s+(?:de(?:l)?|la|los|las|y|e|and)\s+|\s+)?)+"
 )
 """Street and square names ("avenidas Nicolás de Piérola y Abancay"), whose words are not places (original text)."""
+STREET_AFTER = re.compile(
+    r"(?:[A-ZÁÉÍÓÚÑ][\w'’.-]*(?:,\s+|\s+and\s+|\s+))+(?=(?:avenues?|streets?|squares?|hospital|police station)\b)"
+)
+"""Names told before "avenues", "square", "hospital" ("Bolognesi and Grau avenues"): not places (English order)."""
 INSTITUTION = re.compile(
     r"\b(?:Red de Salud|Hospital(?: Regional)?|Universidad(?: Nacional)?(?: Mayor)?|Gobierno Regional|"
     r"Municipalidad(?: Provincial| Distrital)?|Direcci[oó]n Regional(?: de Salud)?|Corte Superior(?: de Justicia)?|"
