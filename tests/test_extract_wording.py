@@ -238,3 +238,17 @@ def test_detainees_are_counted() -> None:
 def test_police_blocking_the_marchers_way_is_no_blockade() -> None:
     text = "On Saturday police blocked their way to Congress in Lima and fired tear gas."
     assert not of_class(extract_text(text, published=JAN_20), "blockade")
+
+
+def test_peru_s_capital_is_lima() -> None:
+    for text in (
+        "Thousands of protesters poured into Peru's capital on Thursday.",
+        "Ayer marcharon miles en la capital peruana.",
+    ):
+        assert departments(extract_text(text, published=JAN_20), "march") == {"Lima"}, text
+
+
+def test_a_date_in_a_participle_clause_about_a_noun_is_background() -> None:
+    text = "Se registran enfrentamientos en Juliaca a un mes de la masacre ocurrida el 9 de enero."
+    result = extract_text(text, published=dt.date(2023, 2, 9))
+    assert {c.event_date for c in of_class(result, "march")} == {dt.date(2023, 2, 9)}

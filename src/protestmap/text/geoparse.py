@@ -49,6 +49,9 @@ normalize = functools.lru_cache(maxsize=65536)(_normalize)
 _PLACE_CACHE: dict[tuple[str, str, bool, tuple[str, ...]], Entry | None] = {}
 _PLACE_CACHE_OWNER: list[Gazetteer] = []  # the gazetteer the cache holds answers from (kept alive)
 _PLACE_CACHE_SIZE = 65536
+_CAPITAL = re.compile(
+    r"\b(?:Peru's capital|the Peruvian capital|(?:la )?capital (?:peruana|del país|del Perú))", re.IGNORECASE
+)
 _ARTICLES = {"la", "el", "los", "las"}
 _SAINTS = re.compile(r"^(?:san|santa|santo|santiago) ")
 _IN_LIST = re.compile(r"[a-z]{3,}(?:,| y| e| and) $")
@@ -147,6 +150,20 @@ def _resolve_place(name: str, key: str, level_hint: bool, hints: list[str], gaz:
 
 def sentence_places(sentence: Sentence, gaz: Gazetteer, article_departments: list[str]) -> list[Place]:
     """Resolve the places a sentence names, adding their departments to ``article_departments``."""
+    capital = _capital(sentence.text, gaz)
+    if capital is not None:
+        article_departments.append(capital.entry.department)
+    return sorted([*_named_places(sentence, gaz, article_departments), *([capital] if capital else [])])
+
+
+def _capital(text: str, gaz: Gazetteer) -> Place | None:
+    """Find the capital told without its name ("Peru's capital", "la capital peruana"): Lima."""
+    found = _CAPITAL.search(text)
+    lima = next((e for e in gaz.lookup("lima") if e.level == "department"), None)
+    return Place(found.start(), lima, found.group(0)) if found and lima else None
+
+
+def _named_places(sentence: Sentence, gaz: Gazetteer, article_departments: list[str]) -> list[Place]:
     mentions = _mentions(sentence, gaz)
     hints = list(
         dict.fromkeys(
