@@ -252,3 +252,8 @@ def test_a_date_in_a_participle_clause_about_a_noun_is_background() -> None:
     text = "Se registran enfrentamientos en Juliaca a un mes de la masacre ocurrida el 9 de enero."
     result = extract_text(text, published=dt.date(2023, 2, 9))
     assert {c.event_date for c in of_class(result, "march")} == {dt.date(2023, 2, 9)}
+
+
+def test_a_list_right_after_its_cue_is_the_cues_list_even_within_one_department() -> None:
+    text = "On Monday there were marches in Arequipa, Cusco and Juliaca, and a strike in Juliaca and Puno."
+    assert departments(extract_text(text, published=JAN_20), "strike") == {"Puno"}

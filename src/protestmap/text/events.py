@@ -44,6 +44,7 @@ _LIST_OPENER = re.compile(
     r"ciudades|cities|towns?|such as|como)|:)\s+(?:(?:the|la|las|los|el)\s+)?$",
     re.IGNORECASE,
 )
+_LIST_REACH = 80
 _BACKGROUND_NOUN = re.compile(
     r"\b(?:during|amid|durante|en medio de|in the context of|en el marco de|en el contexto de|regarding|sobre)"
     r"\s+(?:the|las|los|la|el|these|estas|estos)?\s*(?:\w+\s+)?$"
@@ -257,12 +258,15 @@ def _place_lists(text: str, places: list[Place]) -> list[list[Place]]:
                 groups[-1].append(place)
                 continue
         groups.append([place])
-    return [
-        g
-        for g in groups
-        if len({p.entry.department for p in g}) > 1
-        and _LIST_OPENER.search(text[max(0, g[0].offset - 40) : g[0].offset])
-    ]
+    return [g for g in groups if len(g) > 1 and _LIST_OPENER.search(text[max(0, g[0].offset - 40) : g[0].offset])]
+
+
+def _list_distance(group: list[Place], cue: int) -> tuple[int, int]:
+    """Rank a list of places for a cue: a list that follows the cue closely ("a strike in X and Y") first."""
+    after = group[0].offset - cue
+    if 0 < after < _LIST_REACH:
+        return (0, after)
+    return (1, min(abs(p.offset - cue) for p in group))
 
 
 def _targets(kind: str, reading: Reading, local: list[Place]) -> list[Place]:
@@ -275,7 +279,7 @@ def _targets(kind: str, reading: Reading, local: list[Place]) -> list[Place]:
         lists = _place_lists(reading.sentence.text, reading.places)
         if lists:
             cue = reading.cues[kind]
-            return min(lists, key=lambda g: min(abs(p.offset - cue) for p in g))
+            return min(lists, key=lambda g: _list_distance(g, cue))
         if kind in {"strike", "curfew", "state_of_emergency"} and len(reading.places) > 1:
             return reading.places
     return local[:1]
