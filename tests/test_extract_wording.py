@@ -257,3 +257,24 @@ def test_a_date_in_a_participle_clause_about_a_noun_is_background() -> None:
 def test_a_list_right_after_its_cue_is_the_cues_list_even_within_one_department() -> None:
     text = "On Monday there were marches in Arequipa, Cusco and Juliaca, and a strike in Juliaca and Puno."
     assert departments(extract_text(text, published=JAN_20), "strike") == {"Puno"}
+
+
+def test_a_decree_naming_provinces_of_one_department_and_then_other_regions_keeps_every_department() -> None:
+    text = (
+        "El Ejecutivo declaró ayer el estado de emergencia en las provincias de Espinar y Chumbivilcas, "
+        "y en las regiones Puno y Tacna."
+    )
+    result = extract_text(text, published=JAN_20)
+    assert departments(result, "state_of_emergency") == {"Cusco", "Puno", "Tacna"}
+
+
+def test_a_decree_naming_provinces_of_one_department_is_one_row_for_it() -> None:
+    text = "Yesterday the government imposed a curfew in the provinces of Espinar, Chumbivilcas and Canchis."
+    result = extract_text(text, published=JAN_20)
+    assert [c.place.department for c in result.candidates if c.event_type == "curfew" and c.place] == ["Cusco"]
+
+
+def test_a_decree_cue_does_not_take_the_places_of_a_later_cue() -> None:
+    text = "Ayer se declaró el estado de emergencia en Andahuaylas y Chincheros, mientras hubo marchas en Arequipa."
+    result = extract_text(text, published=JAN_20)
+    assert departments(result, "state_of_emergency") == {"Apurímac"}

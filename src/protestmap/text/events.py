@@ -45,6 +45,7 @@ _LIST_OPENER = re.compile(
     re.IGNORECASE,
 )
 _LIST_REACH = 80
+_WHOLE_STRETCH = {"strike", "curfew", "state_of_emergency"}
 _BACKGROUND_NOUN = re.compile(
     r"\b(?:during|amid|durante|en medio de|in the context of|en el marco de|en el contexto de|regarding|sobre)"
     r"\s+(?:the|las|los|la|el|these|estas|estos)?\s*(?:\w+\s+)?$"
@@ -269,18 +270,33 @@ def _list_distance(group: list[Place], cue: int) -> tuple[int, int]:
     return (1, min(abs(p.offset - cue) for p in group))
 
 
+def _scope_end(kind: str, reading: Reading) -> int:
+    """Where a cue's own stretch of the sentence ends: at the next cue of another kind, else the end."""
+    cue = reading.cues[kind]
+    return min((at for other, at in reading.cues.items() if other != kind and at > cue), default=len(reading.folded))
+
+
 def _targets(kind: str, reading: Reading, local: list[Place]) -> list[Place]:
     """Give a kind of event its places: every place of a list for spreading kinds, else the first local one.
 
-    Of several lists, the one nearest the cue is taken ("mobilisations in Arequipa, Puno and San
-    Román, and a strike in San Román and Puno").
+    The lists that follow the cue closely, before another kind's cue, are the cue's own ("a strike
+    in San Román and Puno"), even when all their places lie in one department; a decree or a
+    strike takes every place of that stretch ("en las provincias de X e Y, y en la región Z": the
+    guide counts one row per department, so none of the departments it names may be lost).
+    Otherwise, of several lists the one nearest the cue is taken.
     """
     if kind in _SPREAD:
         lists = _place_lists(reading.sentence.text, reading.places)
+        cue, end = reading.cues[kind], _scope_end(kind, reading)
+        own = [g for g in lists if _list_distance(g, cue)[0] == 0 and g[0].offset < end]
+        if own and kind in _WHOLE_STRETCH:
+            return [p for p in reading.places if cue < p.offset < end]
+        if own:
+            return [p for g in own for p in g]
+        lists = [g for g in lists if len({p.entry.department for p in g}) > 1]
         if lists:
-            cue = reading.cues[kind]
             return min(lists, key=lambda g: _list_distance(g, cue))
-        if kind in {"strike", "curfew", "state_of_emergency"} and len(reading.places) > 1:
+        if kind in _WHOLE_STRETCH and len(reading.places) > 1:
             return reading.places
     return local[:1]
 
