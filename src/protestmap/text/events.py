@@ -148,11 +148,17 @@ def cue_positions(folded: str, language: str) -> dict[str, int]:
         if len(word) < 4:
             continue
         for kind in (*_KINDS_OF.get(_lemma(word, language), ()), *_KINDS_OF.get(word, ())):
-            if kind not in found:
-                if kind == "detention" and text[max(0, match.start() - 3) : match.start()] == "se ":
-                    continue  # "se detuvieron": they stopped
+            if kind not in found and not _not_a_cue(kind, word, text, match.start()):
                 found[kind] = match.start()
     return found
+
+
+def _not_a_cue(kind: str, word: str, text: str, start: int) -> bool:
+    """Tell whether a word whose lemma cues ``kind`` means something else where it stands."""
+    if kind == "detention" and text[max(0, start - 3) : start] == "se ":
+        return True  # "se detuvieron": they stopped
+    # "los cortes siguen concentrándose en Puno": where they are, not a rally
+    return word.startswith("concentr") and bool(lex.SPREAD_OVER.search(text[max(0, start - 80) : start]))
 
 
 def count(text: str, measure: str) -> list[Count]:
@@ -291,8 +297,8 @@ def _targets(kind: str, reading: Reading, local: list[Place]) -> list[Place]:
         own = [g for g in lists if _list_distance(g, cue)[0] == 0 and g[0].offset < end]
         if own and kind in _WHOLE_STRETCH:
             return [p for p in reading.places if cue < p.offset < end]
-        if own:
-            return [p for g in own for p in g]
+        if own:  # and the lists after it in the same stretch ("cortes en X, Y y Z, y bloqueos en A y B")
+            return [p for g in lists if cue < g[0].offset < end for p in g]
         lists = [g for g in lists if len({p.entry.department for p in g}) > 1]
         if lists:
             return min(lists, key=lambda g: _list_distance(g, cue))

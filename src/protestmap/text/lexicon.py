@@ -37,6 +37,7 @@ CUES = {
         "cutting off highways", r"bloque\w+", r"transito (?:vehicular )?interrumpido",
         r"interrumpi\w* el (?:transito|paso)", "interrupted traffic", r"vias? tomadas?",
         r"tomaron las (?:vias|carreteras)", r"cortes? de (?:via|ruta|carretera)s?",
+        r"cortes? en (?:las? |algunas? )?(?:vias?|rutas?|carreteras?)",
         r"(?:roads?|highways?) (?:were|was|are) (?:cut|closed)", "pickets are disrupting",
     ),
     "strike": _any(
@@ -131,13 +132,18 @@ LEMMA_CUES = {
     },
 }  # fmt: skip
 """Lemmas (accent-folded, from :mod:`simplemma`) that cue each kind of event, whatever the word's form."""
+SPREAD_OVER = re.compile(
+    r"\b(?:bloqueos?|cortes?|roadblocks?|blockades?|vandalismo|violencia|violence|disturbios|saqueos?|interrupciones)"
+    r"\b[^.;:]{0,60}$"
+)
+"""An event noun right before "concentrar(se)": "los bloqueos se concentran en Puno" places them, gathers nobody."""
 NATIONAL_STRIKE = r"\b(?:national strike|nationwide strike|paro nacional|huelga nacional)\b"
 FUTURE = r"\b(?:will|expected|plans? to|calls? to|calling for|threat\w*|could|would|amenaz\w+|convoca\w*)\b"
 NOT_AN_ARREST = (
     r"\b(?:in (?:pretrial )?detention|remains in detention|held without charge|prision preventiva|investigation|"
     r"(?:preventive|pretrial|pre-trial) detention|detencion preventiva|"
     r"(?:over|after|following|since|against|tras|desde|contra|por|despues de) (?:the |la |el )?"
-    r"(?:arrest|detention|detencion|arresto|captura)\b)"
+    r"(?:[a-z]+ (?:and|y) (?:the |la |el |su |his )?)?(?:arrest|detention|detencion|arresto|captura)\b)"
 )
 NUMBER_NOT_COUNT = re.compile(
     r"^(?:-?year|years|anos|%|percent|km|days?|dias|th\b|st\b|nd\b|rd\b|months?|meses|hours?|horas)"

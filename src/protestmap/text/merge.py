@@ -44,7 +44,29 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
     for cand in merged:
         if cand.event_type == "clash" and "injured" not in cand.counts:
             cand.event_type = "protest"  # a clash with nobody reported hurt
-    return _fold_into_deaths(_merge_once(merged))
+    return _without_summaries(_fold_into_deaths(_merge_once(merged)))
+
+
+def _without_summaries(merged: list[Candidate]) -> list[Candidate]:
+    """Drop a nationwide row that only sums up departments the article names for the same kind and day.
+
+    "Bloqueos en 10 regiones" in a headline, with the regions listed below, is those regions'
+    rows, not one more. A national strike is an event of its own and is kept.
+    """
+    departments: dict[str, list[tuple[dt.date | None, str]]] = {}
+    for cand in merged:
+        if cand.place is not None:
+            kind = eval_class(cand.event_type, cand.counts.get("fatalities"))
+            departments.setdefault(kind, []).append((cand.event_date, cand.place.department))
+
+    def summary(cand: Candidate) -> bool:
+        kind = eval_class(cand.event_type, cand.counts.get("fatalities"))
+        if cand.place is not None or kind in {"strike", "deaths"}:
+            return False
+        named = {department for day, department in departments.get(kind, []) if _near(day, cand.event_date)}
+        return len(named) >= 2
+
+    return [m for m in merged if not summary(m)]
 
 
 def _merge_once(candidates: list[Candidate]) -> list[Candidate]:
