@@ -86,3 +86,42 @@ def test_a_national_strike_stays_beside_the_departments_that_join_it() -> None:
 def test_an_arrest_after_another_noun_is_background() -> None:
     text = "Protests in Puno target the president, who took office after the removal and arrest of her predecessor."
     assert not of_class(extract_text(text, published=JAN_15), "detention")
+
+
+# --- deaths told without a place ----------------------------------------------------------------
+
+
+def test_deaths_with_no_place_take_the_place_the_rest_of_the_article_gives() -> None:
+    text = (
+        "Three farmers die in the highlands\nMarch 6, 2023\n\n"
+        "Three farmers died on Sunday after a confrontation with troops, officials said.\n\n"
+        "The troops had been sent to the town of Ilave, in the Puno region, to clear a bridge."
+    )
+    assert {(c.place.department if c.place else "") for c in of_class(extract_text(text), "deaths")} == {"Puno"}
+
+
+def test_deaths_with_no_place_in_an_article_that_names_none_are_a_row_without_department() -> None:
+    text = "Statement on the crisis\n10 January 2023\n\nAt least 12 people killed by security forces since yesterday."
+    deaths = of_class(extract_text(text), "deaths")
+    assert [(c.event_date, c.place, c.counts.get("fatalities")) for c in deaths] == [(dt.date(2023, 1, 9), None, 12)]
+
+
+def test_a_toll_since_december_stays_a_running_total() -> None:
+    text = "Statement on the crisis\n10 January 2023\n\nAt least 40 people have been killed since 7 December."
+    assert not of_class(extract_text(text), "deaths")
+
+
+def test_a_headline_count_of_deaths_is_not_placed_by_the_article() -> None:
+    text = (
+        "Curfew ordered after 12 deaths\nJanuary 12, 2023\n\n"
+        "The government on Wednesday ordered a curfew in the Puno region, in Juliaca and Ilave."
+    )
+    assert not of_class(extract_text(text), "deaths")
+
+
+def test_a_filing_line_under_the_headline_is_not_the_article_place() -> None:
+    text = (
+        "Two die in the south\nLima, March 6 (AFP) Mar 06, 2023\n\n"
+        "Two protesters died on Sunday, doctors said.\n\nThe clashes took place in Ilave, in the Puno region."
+    )
+    assert {(c.place.department if c.place else "") for c in of_class(extract_text(text), "deaths")} == {"Puno"}

@@ -121,6 +121,8 @@ class Context:
     source: str
     lead: bool
     undated: bool = False
+    article_place: Place | bool | None = False
+    """The article's own place (all its places lie in one department), ``None`` if it names none, else ``False``."""
 
 
 @functools.lru_cache(maxsize=65536)
@@ -343,20 +345,41 @@ def _placed(
     local = [p for p in reading.places if p.entry.level != "department"] or reading.places
     targets = _targets(kind, reading, local)
     if not targets and not national:
-        lead_place = context.story_place if not when.how.startswith("stated in the s") else None
-        fallback = context.carried_place or lead_place
-        if fallback is not None:
-            targets = [fallback]
-            when = when._replace(confidence=when.confidence - (0.1 if context.carried_place else 0.15))
+        targets, when = _fallback_place(kind, fresh, when, reading, context)
+    unplaced_death = (
+        kind == "deaths" and bool(fresh) and context.article_place is None and reading.sentence.paragraph > 0
+    )
     if (kind == "strike" and re.search(lex.NATIONAL_STRIKE, reading.folded)) or (not targets and national):
         targets = []
-    elif not targets:
+    elif not targets and not unplaced_death:
         return []
     if kind == "deaths" and len(fresh) > 1 and len(local) > 1:
         return [_candidate(kind, measure, v, target, when, reading, context) for v, target in _pair(fresh, local)]
     value = max((c.value for c in fresh), default=None)
     places: list[Place | None] = [*targets] or [None]
     return [_candidate(kind, measure, value, target, when, reading, context) for target in places]
+
+
+def _fallback_place(
+    kind: str, fresh: list[Count], when: When, reading: Reading, context: Context
+) -> tuple[list[Place], When]:
+    """Place an event whose sentence names no place: the paragraph's, the lead's, or the article's.
+
+    The lead's place is not lent to a sentence with its own date (it may tell of elsewhere),
+    unless the sentence names a street ("llegaron hasta la avenida Abancay"), which is in the
+    story's town. Deaths counted with no place ("18 killed since yesterday") take the article's
+    place when all its places lie in one department.
+    """
+    own_date = when.how.startswith("stated in the s")
+    street = bool(lex.STREET.search(reading.sentence.text) or lex.STREET_AFTER.search(reading.sentence.text))
+    lead_place = context.story_place if not own_date or street else None
+    fallback = context.carried_place or lead_place
+    if fallback is not None:
+        return [fallback], when._replace(confidence=when.confidence - (0.1 if context.carried_place else 0.15))
+    headline = reading.sentence.paragraph == 0  # "curfew after 18 deaths": the body tells them with their place
+    if kind == "deaths" and fresh and not headline and isinstance(context.article_place, Place):
+        return [context.article_place], when._replace(confidence=when.confidence - 0.15)
+    return [], when
 
 
 def _candidate(

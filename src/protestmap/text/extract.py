@@ -17,7 +17,7 @@ import re
 from typing import NamedTuple
 
 from protestmap import settings
-from protestmap.places.gazetteer import load_gazetteer
+from protestmap.places.gazetteer import Gazetteer, load_gazetteer
 from protestmap.text.clauses import carried_dates, clauses_of
 from protestmap.text.events import VAGUE_PAST, Context, Reading, cue_positions, sentence_candidates
 from protestmap.text.geoparse import Place, sentence_places
@@ -138,9 +138,9 @@ def extract_text(
     story_place: Place | None = None
     other_days: set[dt.date] = set()
     announced_list = False
-    for original in sentences(text):
-        masked = Sentence(original.start, original.end, clean[original.start : original.end], original.paragraph)
-        sentence = _without_dateline(masked, original.paragraph != last_paragraph)
+    read = _read_places(text, clean, gaz, article_departments)
+    article_place = _article_place([p for _, _, found in read for p in found])
+    for original, sentence, places in read:
         if original.paragraph != last_paragraph and original.text[:1] in _OPENING_QUOTES:
             undated_paragraph = original.paragraph
         last_paragraph = sentence.paragraph
@@ -159,7 +159,6 @@ def extract_text(
             undated_article=undated,
             relative=not quoted,
         )
-        places = sentence_places(sentence, gaz, article_departments)
         cues, announced_list = _cues(sentence.text, folded, lang, announced_list)
         if cues:
             reading = Reading(sentence, folded, _digitise(folded, lang), cues, dates, places)
@@ -174,6 +173,7 @@ def extract_text(
                 source,
                 lead=sentence.paragraph <= 1,
                 undated=quoted,
+                article_place=article_place,
             )
             found, running = sentence_candidates(reading, context)
             for cand in [*found, *running]:
@@ -194,6 +194,36 @@ def extract_text(
                 story_place = places[0]  # the place the headline or lead gives the story (not one of a list)
     _single_day(raw, other_days)
     return Extraction(source, lang, publication.day, merge(raw), totals, publication.how)
+
+
+def _read_places(
+    text: str, clean: str, gaz: Gazetteer, article_departments: list[str]
+) -> list[tuple[Sentence, Sentence, list[Place]]]:
+    """Split the article into sentences (URLs masked, opening datelines blanked) and resolve their places."""
+    read = []
+    last_paragraph = -1
+    for original in sentences(text):
+        masked = Sentence(original.start, original.end, clean[original.start : original.end], original.paragraph)
+        opening = original.paragraph != last_paragraph or original.paragraph == 0  # the header block too
+        sentence = _without_dateline(masked, opening)
+        last_paragraph = original.paragraph
+        read.append((original, sentence, sentence_places(sentence, gaz, article_departments)))
+    return read
+
+
+def _article_place(places: list[Place]) -> Place | bool | None:
+    """Find the article's place for events told without one: its first place if all lie in one department.
+
+    A single mention of a town is not enough ("Marina Navarro" names a person, not a district).
+
+    ``False`` when the article names places in several departments (then no one place is its
+    own); ``None`` when it names no place at all.
+    """
+    if not places:
+        return None
+    one = len({p.entry.department for p in places}) == 1
+    sure = len(places) >= 2 or places[0].entry.level == "department"  # one lone town may be a surname
+    return places[0] if one and sure else False
 
 
 def _cues(text: str, folded: str, language: str, announced_list: bool) -> tuple[dict[str, int], bool]:

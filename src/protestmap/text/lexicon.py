@@ -93,10 +93,17 @@ SINGULAR_DEATH = _any(
     "first (?:protester|death) to", r"herid[oa] de muerte", r"(?:un|una) (?:\w+ )?(?:muert[oa]|fallecid[oa])",
     r"(?:a|one) (?:\w+ )?(?:died|was killed)",
 )  # fmt: skip
+_NOT_SINCE_A_DAY_AGO = (
+    r"{}(?! (?:yesterday|last night|this morning|the previous day|the day before|ayer|anoche|esta manana|"
+    r"la manana|el dia anterior|la vispera))"
+)
+"""A "since" that starts a running total, unless it starts a day ago: "18 killed since yesterday" is one day's toll."""
 CUMULATIVE = _any(
-    "death toll", "toll", "so far", "in total", "total number", "since", r"in the past \d+ days", r"past \d+ days",
+    "death toll", "toll", "so far", "in total", "total number", _NOT_SINCE_A_DAY_AGO.format("since"),
+    r"in the past \d+ days", r"past \d+ days",
     "as of today", "now stands", "upwards of", "over the last", "in just", "hasta el momento", "suman", "se eleva",
-    "asciende", "en total", "desde", "a total of", "de un total de", "hasta la fecha", "hasta ahora", "in a month",
+    "asciende", "en total", _NOT_SINCE_A_DAY_AGO.format("desde"), "a total of", "de un total de", "hasta la fecha",
+    "hasta ahora", "in a month",
     "en un mes", r"la cifra de (?:muertos|fallecidos|victimas|heridos)", "sube a", "rises to", "rose to",
     "raised to", "raising to", "raises to", "bringing (?:the|to)", "elevando", "eleva a", "elevo a", "ya son",
     r"(?:have|has) (?:claimed|left)", "during the protests", "en las protestas", r"over a month",
@@ -111,7 +118,7 @@ HEDGED = _any(
 NATIONAL = _any(
     r"\d+ (?:provinces|regions|departments|provincias|regiones|departamentos)"
     r"(?! (?:mencionad|citad|senalad|antes|mentioned|listed|named|above))", "across the country", "nationwide",
-    "the whole country", "throughout the country", "in the country", "national strike", "a nivel nacional",
+    "the whole country", "throughout the country", r"in the country(?!['’]s)", "national strike", "a nivel nacional",
     "en todo el pais", "todo el territorio", "en el pais", "across peru", r"in \d+ provinces",
     r"en \d+ regiones", r"in \d+ of the \d+ regions", r"(?:en|de) (?:las )?vias nacionales", r"red vial nacional",
     r"national (?:roads|highways)",
