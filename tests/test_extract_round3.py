@@ -125,3 +125,33 @@ def test_a_filing_line_under_the_headline_is_not_the_article_place() -> None:
         "Two protesters died on Sunday, doctors said.\n\nThe clashes took place in Ilave, in the Puno region."
     )
     assert {(c.place.department if c.place else "") for c in of_class(extract_text(text), "deaths")} == {"Puno"}
+
+
+# --- present tense, vague past, streets ------------------------------------------------------------
+
+
+def test_a_report_in_the_present_tense_passes_the_cut_off() -> None:
+    text = (
+        "Comuneros toman la carretera\n26 de diciembre de 2022\n\n"
+        "Desde este lunes, los comuneros de Ilave acatan una huelga indefinida.\n\n"
+        "En Ilave el comercio cerró.\nA cada hora se movilizan por la Panamericana Sur.\n\n"
+        "Los dirigentes se habían reunido el sábado 24 de diciembre."
+    )
+    marches = of_class(extract_text(text), "march")
+    assert [(c.event_date, c.place.department if c.place else "") for c in marches] == [(dt.date(2022, 12, 26), "Puno")]
+
+
+def test_a_vague_past_opening_the_sentence_leaves_the_event_undated() -> None:
+    text = "Previously, the government extended a state of emergency in Lima and Callao."
+    decrees = of_class(extract_text(text, published=JAN_15), "state_of_emergency")
+    assert decrees and all(c.event_date is None for c in decrees)
+
+
+def test_a_street_named_like_a_town_is_no_place_and_the_story_place_stands() -> None:
+    text = (
+        "Marchan en el centro de Lima\n29 de enero de 2023\n\n"
+        "Cientos de personas marcharon este domingo por el centro de Lima.\n\n"
+        "El jueves los manifestantes marcharon hasta la avenida Abancay, donde la Policía los detuvo con gases."
+    )
+    rows = {(c.event_date, c.place.department if c.place else "") for c in of_class(extract_text(text), "march")}
+    assert rows == {(dt.date(2023, 1, 29), "Lima"), (dt.date(2023, 1, 26), "Lima")}

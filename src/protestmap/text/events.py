@@ -75,6 +75,10 @@ _PRESENT = re.compile(
 )
 
 
+_PRESENT_CUE = re.compile(r"[a-z]{3,}(?:an|en)\b|(?<=are )[a-z]+ing\b|(?<=is )[a-z]+ing\b")
+"""A cue told in the present ("se movilizan", "bloquean", "are marching"): reported as happening now."""
+
+
 _OTHER_MEASURE = re.compile(
     r"^(?:[a-z]+\s+){0,2}?(?:injured|wounded|hurt|herid[oa]s|lesionad[oa]s|detenid[oa]s|detained|arrested)\b"
 )
@@ -238,6 +242,8 @@ class When(NamedTuple):
 def _when(kind: str, reading: Reading, context: Context, clauses: Clauses, cue: int) -> When:
     """Date the ``kind`` cue at ``cue``: its clause, the paragraph, the lead, else publication."""
     own_clause = clauses.clause(cue)
+    if not reading.dates and VAGUE_PAST.search(reading.folded[:cue]):
+        return When(None, 3, 0.5, "none (a vague past: no day can be given)")  # "Previously, Peru extended ..."
     if VAGUE_PAST.search(own_clause) and not any(clauses.index(d.start) == clauses.index(cue) for d in reading.dates):
         return When(None, 3, 0.5, "none (a vague past: no day can be given)")  # "nine deaths during the week"
     choice = choose_day(clauses, cue, reading.dates, list(reading.cues.values()))
@@ -247,11 +253,11 @@ def _when(kind: str, reading: Reading, context: Context, clauses: Clauses, cue: 
         return When(context.carried_day, 1, 0.65, "stated earlier in the paragraph")
     if VAGUE_PAST.search(clauses.clause(cue)) or context.undated:
         return When(None, 3, 0.5, "none (a vague past or a quotation: no day can be given)")
+    present = bool(_PRESENT.search(reading.folded) or _PRESENT_CUE.match(reading.folded, cue))
     if context.story_day is not None and not context.lead:
-        return When(context.story_day, 1, 0.55, "stated in the article's lead")
+        return When(context.story_day, 1, 0.6 if present else 0.55, "stated in the article's lead")
     if context.published is None:
         return When(None, 3, 0.5, "none")
-    present = bool(_PRESENT.search(reading.folded))
     confidence = 0.6 if context.lead or present else 0.45
     return When(context.published, 2, confidence, f"publication date ({context.published_how})")
 
