@@ -155,3 +155,12 @@ def test_a_street_named_like_a_town_is_no_place_and_the_story_place_stands() -> 
     )
     rows = {(c.event_date, c.place.department if c.place else "") for c in of_class(extract_text(text), "march")}
     assert rows == {(dt.date(2023, 1, 29), "Lima"), (dt.date(2023, 1, 26), "Lima")}
+
+
+def test_a_first_victim_told_with_a_reportive_conditional_is_one_death() -> None:
+    text = (
+        "Las protestas se cobraron su primera víctima mortal en la ciudad de Chalhuanca.\n"
+        "Un joven habría perdido la vida tras los enfrentamientos con la Policía."
+    )
+    deaths = of_class(extract_text(text, published=JAN_15), "deaths")
+    assert [(c.place.department if c.place else "", c.counts.get("fatalities")) for c in deaths] == [("Apurímac", 1)]

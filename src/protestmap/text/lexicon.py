@@ -20,7 +20,7 @@ CUES = {
         "drowned", r"lost (?:their|his|her) li(?:fe|ves)", "ahogad[oa]s", "se ahogaron", "muert[oa]s?", "murio",
         "murieron", "fallecid[oa]s?", "fallecio", "fallecieron", "asesinad[oa]s?", "perdio la vida",
         "perdieron la vida", "lost their lives", r"victimas? mortal(?:es)?", "herid[oa] de muerte", "deceso",
-        "sin vida", r"han fallecido", "shot and killed",
+        "sin vida", r"han fallecido", "shot and killed", r"(?:ha|habria) perdido la vida",
     ),
     "injured": _any("injured", "wounded", "heridos?", "heridas", "lesionad[oa]s?", "contusos"),
     "detention": _any(
@@ -90,6 +90,7 @@ TOTAL_FIRST = {
 MEASURE_OF = {"deaths": "fatalities", "injured": "injured", "detention": "arrested", "blockade": "blockade_points"}
 SINGULAR_DEATH = _any(
     r"was (?:declared )?(?:killed|dead|shot dead)", "died", "murio", "fallecio", "perdio la vida", "a minor dead",
+    "fallece", "muere", r"(?:ha|habria) perdido la vida", r"(?:su |la |una )?primera victima mortal",
     "first (?:protester|death) to", r"herid[oa] de muerte", r"(?:un|una) (?:\w+ )?(?:muert[oa]|fallecid[oa])",
     r"(?:a|one) (?:\w+ )?(?:died|was killed)",
 )  # fmt: skip
