@@ -12,21 +12,28 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from typing import NamedTuple
 
 from protestmap.text import lexicon as lex
 from protestmap.text.scan import DateSpan
 
-__all__ = ["Clauses", "DayChoice", "choose_day"]
+__all__ = ["Clauses", "DayChoice", "choose_day", "clauses_of"]
 
 _CUT = re.compile(
     r"[;:()\[\]—–]|,(?=\s)|\s-\s"
     r"|\b(?=(?:who|which|whom|whose|where|while|whereas|after|before|a day after|the day after|quien(?:es)?|"
     r"cuyo|cuya|donde|mientras|tras|luego de|despues de|un dia despues|un dia antes|since|desde|"
-    r"en (?:la|el|los|las) que|in which|during which)\b)"
+    r"en (?:la|el|los|las) que|in which|during which|"
+    r"(?:ocurrid|sucedid|acontecid|perpetrad|registrad)[oa]s?|that (?:took place|occurred|happened))\b)"
 )
-_BACKGROUND_OPEN = re.compile(r"^\W*(?:who|which|whom|whose|quien(?:es)?|cuyo|cuya|que)\b")
+_BACKGROUND_OPEN = re.compile(
+    r"^\W*(?:who|which|whom|whose|quien(?:es)?|cuyo|cuya|que|"
+    r"(?:ocurrid|sucedid|acontecid|perpetrad|registrad)[oa]s?|that (?:took place|occurred|happened))\b"
+)
+"""Clauses about a noun ("the massacre that took place on 9 January", "la masacre ocurrida el 9 de
+enero"): their dates are background unless the clause has an event cue of its own."""
 _DAY_AFTER = re.compile(r"\b(?:a day after|the day after|un dia despues de)\b")
 _DAY_BEFORE = re.compile(r"\b(?:a day before|the day before|un dia antes de)\b")
 
@@ -65,6 +72,12 @@ class Clauses:
         i = self.index(position)
         opens = _BACKGROUND_OPEN.match(self.text[self.starts[i] : self.ends[i]])
         return bool(opens) and not any(self.index(c) == i for c in cue_positions)
+
+
+@functools.lru_cache(maxsize=8)
+def clauses_of(folded: str) -> Clauses:
+    """Cut a sentence into clauses, cached: a sentence is cut once however often it is read."""
+    return Clauses(folded)
 
 
 class DayChoice(NamedTuple):

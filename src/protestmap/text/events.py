@@ -17,9 +17,11 @@ from typing import NamedTuple
 
 from protestmap.places.gazetteer import Entry
 from protestmap.text import lexicon as lex
-from protestmap.text.clauses import Clauses, choose_day
+from protestmap.text.clauses import Clauses, choose_day, clauses_of
 from protestmap.text.geoparse import Place
 from protestmap.text.scan import DateSpan, Sentence
+from protestmap.text.targets import fallback_place, pair
+from protestmap.text.targets import targets as place_targets
 from protestmap.text.types import Candidate
 
 __all__ = ["Context", "Reading", "cue_positions", "sentence_candidates"]
@@ -32,13 +34,6 @@ _SMALL = {
 _NUMBER = r"(\d[\d,.]*|" + "|".join(_SMALL) + r")"
 _MONTH_MARCH = re.compile(r"\bmarch(?=\.?\s+\d)|(?<=\d\s)march\b|(?<=de\s)marzo\b")
 _WORD = re.compile(r"[a-z]+")
-_SPREAD = {"blockade", "march", "strike", "curfew", "state_of_emergency"}
-_LIST_GLUE = re.compile(r"^(?:\s*,\s*|\s+(?:y|e|and|,\s*and)\s+|\s*,\s*(?:y|and)\s+)$")
-_LIST_OPENER = re.compile(
-    r"(?:\b(?:in|en|at|of|de|del|across|regions?|regiones|departments?|departamentos|provinces?|provincias|"
-    r"ciudades|cities|towns?|such as|como)|:)\s+(?:(?:the|la|las|los|el)\s+)?$",
-    re.IGNORECASE,
-)
 _BACKGROUND_NOUN = re.compile(
     r"\b(?:during|amid|durante|en medio de|in the context of|en el marco de|en el contexto de|regarding|sobre)"
     r"\s+(?:the|las|los|la|el|these|estas|estos)?\s*(?:\w+\s+)?$"
@@ -49,16 +44,39 @@ _MONTH_NAMES = (
 )
 VAGUE_PAST = re.compile(
     r"\b(?:dias anteriores|days earlier|days before|la semana pasada|last week|previously|anteriormente|"
-    r"in recent (?:days|weeks)|en los ultimos dias|semanas atras|weeks ago|meses atras|months ago)\b"
-    r"|(?<!\d)\s(?:in|en|since|desde|of|de|originally)\s"
+    r"in recent (?:days|weeks)|en los ultimos dias|semanas atras|weeks ago|meses atras|months ago|"
+    r"during the week|over the week|durante la semana|en la semana)\b"
+    r"|(?<!\d)(?<!dos)\s(?:in|en|since|desde|of|de|originally)\s"
     rf"(?:mid-?|early |late |(?:a )?(?:mediados|finales|fines|principios) de )?{_MONTH_NAMES}\b(?!\s*\d)"
 )
 """A past the article gives no day for ("days earlier", "in mid-December"); events told with it stay undated."""
+_DECREES = {"curfew", "state_of_emergency"}
+_TERMS = re.compile(
+    r"(?:will|would) (?:run|last|apply|remain in (?:force|effect)|be in (?:force|effect)|start|begin|end|expire)\b"
+)
+"""A decree's terms told in the future ("will last 30 days"): the decree itself is done."""
+_LIFTED = re.compile(r"\b(?:lift(?:ed|s)?|levant\w+|end(?:ed|s)|ended|concluy\w+|culmin\w+)\b")
 _CLASH = re.compile(r"\b(?:clash\w*|enfrenta\w*|se enfrentan|incendi\w+|set (?:on )?fire|torched|prendieron fuego)\b")
 _PRESENT = re.compile(
     r"\b(?:sigue|siguen|continua|continuan|persiste|persisten|permanece|permanecen|se registran?|hay|mantiene\w*|"
     r"remain|remains|continue|continues|are blocking|is blocked|are blocked|se reporta\w*|se viene)\b"
 )
+
+
+_PRESENT_CUE = re.compile(r"[a-z]{3,}(?:an|en)\b|(?<=are )[a-z]+ing\b|(?<=is )[a-z]+ing\b")
+"""A cue told in the present ("se movilizan", "bloquean", "are marching"): reported as happening now."""
+
+
+_OTHER_MEASURE = re.compile(
+    r"^(?:[a-z]+\s+){0,2}?(?:injured|wounded|hurt|herid[oa]s|lesionad[oa]s|detenid[oa]s|detained|arrested)\b"
+)
+
+
+_CUE_PATTERNS = {kind: re.compile(pattern) for kind, pattern in lex.CUES.items()}
+_KINDS_OF: dict[str, tuple[str, ...]] = {}
+for _kind, _lemmas in lex.LEMMA_CUES.items():
+    for _word in _lemmas:
+        _KINDS_OF[_word] = (*_KINDS_OF.get(_word, ()), _kind)
 
 
 class Count(NamedTuple):
@@ -95,6 +113,8 @@ class Context:
     source: str
     lead: bool
     undated: bool = False
+    article_place: Place | bool | None = False
+    """The article's own place (all its places lie in one department), ``None`` if it names none, else ``False``."""
 
 
 @functools.lru_cache(maxsize=65536)
@@ -113,26 +133,31 @@ def cue_positions(folded: str, language: str) -> dict[str, int]:
     """First position of each kind's cue in a folded sentence (patterns, then lemmas)."""
     text = _MONTH_MARCH.sub(lambda m: "x" * len(m.group(0)), folded)
     found = {}
-    for kind, pattern in lex.CUES.items():
-        match = re.search(pattern, text)
+    for kind, pattern in _CUE_PATTERNS.items():
+        match = pattern.search(text)
         if match:
             found[kind] = match.start()
     for match in _WORD.finditer(text):
         word = match.group(0)
         if len(word) < 4:
             continue
-        lemma = _lemma(word, language)
-        for kind, lemmas in lex.LEMMA_CUES.items():
-            if kind not in found and (lemma in lemmas or word in lemmas):
-                if kind == "detention" and text[max(0, match.start() - 3) : match.start()] == "se ":
-                    continue  # "se detuvieron": they stopped
+        for kind in (*_KINDS_OF.get(_lemma(word, language), ()), *_KINDS_OF.get(word, ())):
+            if kind not in found and not _not_a_cue(kind, word, text, match.start()):
                 found[kind] = match.start()
     return found
 
 
+def _not_a_cue(kind: str, word: str, text: str, start: int) -> bool:
+    """Tell whether a word whose lemma cues ``kind`` means something else where it stands."""
+    if kind == "detention" and text[max(0, start - 3) : start] == "se ":
+        return True  # "se detuvieron": they stopped
+    # "los cortes siguen concentrándose en Puno": where they are, not a rally
+    return word.startswith("concentr") and bool(lex.SPREAD_OVER.search(text[max(0, start - 80) : start]))
+
+
 def count(text: str, measure: str) -> list[Count]:
     """Find the counts for a measure in a folded, digitised sentence, each marked if a running total."""
-    clauses = Clauses(text)
+    clauses = clauses_of(text)
     found = []
     patterns = [rf"\b{_NUMBER}\s+(?:[a-z-]+,?\s+){{0,3}}?{lex.COUNT_WORDS[measure]}"]
     if measure in lex.VERB_THEN_COUNT:
@@ -145,6 +170,8 @@ def count(text: str, measure: str) -> list[Count]:
                 raw = str(_SMALL[raw])
             if lex.NUMBER_NOT_COUNT.match(after) or not raw.replace(",", "").replace(".", "").isdigit():
                 continue
+            if measure == "fatalities" and _OTHER_MEASURE.match(after):
+                continue  # "left 52 people injured": a count, but not of the dead
             value = int(raw.replace(",", "").replace(".", ""))
             if 1900 <= value <= 2100 or value > 100_000:
                 continue
@@ -168,7 +195,7 @@ def _distinct_kinds(kinds: dict[str, int], folded: str) -> dict[str, int]:
     arrest_named = re.search(r"\b(?:arrested|detained|detenid[oa]s?|detuvo|detuvieron)\b", folded)
     if "detention" in kinds and re.search(lex.NOT_AN_ARREST, folded) and not arrest_named:
         kinds.pop("detention")
-    blamed = r"\b(?:related to|due to|linked to|caused by|vinculad\w+ a|por el)\b[^.]{0,30}bloc?k|bloqueo"
+    blamed = r"\b(?:related to|due to|linked to|caused by|vinculad\w+ a|por el|por los)\b[^.]{0,30}(?:bloc?k|bloqueo)"
     if "deaths" in kinds and "blockade" in kinds and re.search(blamed, folded):
         kinds.pop("blockade")
     if "deaths" in kinds:
@@ -177,6 +204,18 @@ def _distinct_kinds(kinds: dict[str, int], folded: str) -> dict[str, int]:
     if "march" in kinds and _BACKGROUND_NOUN.search(folded[max(0, kinds["march"] - 30) : kinds["march"]]):
         kinds.pop("march")  # "crimes committed during the demonstrations": a reference, not a new event
     return kinds
+
+
+def _decree_terms(kind: str, clause: str) -> bool:
+    """Tell whether a decree's clause only states its terms ("will last 30 days"), which hedge nothing.
+
+    A curfew that "will run from 8 p.m. to 4 a.m." has been decreed; one the government "could
+    declare" has not.
+    """
+    if kind not in _DECREES:
+        return False
+    hedges = [m.group(0) for m in re.finditer(lex.HEDGED, clause)]
+    return all(re.match(_TERMS, clause[clause.index(h) :]) for h in hedges)
 
 
 class When(NamedTuple):
@@ -190,6 +229,11 @@ class When(NamedTuple):
 
 def _when(kind: str, reading: Reading, context: Context, clauses: Clauses, cue: int) -> When:
     """Date the ``kind`` cue at ``cue``: its clause, the paragraph, the lead, else publication."""
+    own_clause = clauses.clause(cue)
+    if not reading.dates and VAGUE_PAST.search(reading.folded[:cue]):
+        return When(None, 3, 0.5, "none (a vague past: no day can be given)")  # "Previously, Peru extended ..."
+    if VAGUE_PAST.search(own_clause) and not any(clauses.index(d.start) == clauses.index(cue) for d in reading.dates):
+        return When(None, 3, 0.5, "none (a vague past: no day can be given)")  # "nine deaths during the week"
     choice = choose_day(clauses, cue, reading.dates, list(reading.cues.values()))
     if choice.day is not None:
         return When(choice.day, 1, 0.75, "stated in the sentence")
@@ -197,58 +241,25 @@ def _when(kind: str, reading: Reading, context: Context, clauses: Clauses, cue: 
         return When(context.carried_day, 1, 0.65, "stated earlier in the paragraph")
     if VAGUE_PAST.search(clauses.clause(cue)) or context.undated:
         return When(None, 3, 0.5, "none (a vague past or a quotation: no day can be given)")
+    present = bool(_PRESENT.search(reading.folded) or _PRESENT_CUE.match(reading.folded, cue))
     if context.story_day is not None and not context.lead:
-        return When(context.story_day, 1, 0.55, "stated in the article's lead")
+        return When(context.story_day, 1, 0.6 if present else 0.55, "stated in the article's lead")
     if context.published is None:
         return When(None, 3, 0.5, "none")
-    present = bool(_PRESENT.search(reading.folded))
     confidence = 0.6 if context.lead or present else 0.45
     return When(context.published, 2, confidence, f"publication date ({context.published_how})")
 
 
-def _place_lists(text: str, places: list[Place]) -> list[list[Place]]:
-    """Places named as a list ("Tacna, Moquegua y Piura"), in groups of two or more."""
-    groups: list[list[Place]] = []
-    for place in sorted(places, key=lambda p: p.offset):
-        if groups:
-            last = groups[-1][-1]
-            between = text[last.offset + len(last.name) : place.offset]
-            if _LIST_GLUE.match(between):
-                groups[-1].append(place)
-                continue
-        groups.append([place])
-    return [
-        g
-        for g in groups
-        if len({p.entry.department for p in g}) > 1
-        and _LIST_OPENER.search(text[max(0, g[0].offset - 40) : g[0].offset])
-    ]
-
-
-def _targets(kind: str, reading: Reading, local: list[Place]) -> list[Place]:
-    """Give a kind of event its places: every place of a list for spreading kinds, else the first local one.
-
-    Of several lists, the one nearest the cue is taken ("mobilisations in Arequipa, Puno and San
-    Román, and a strike in San Román and Puno").
-    """
-    if kind in _SPREAD:
-        lists = _place_lists(reading.sentence.text, reading.places)
-        if lists:
-            cue = reading.cues[kind]
-            return min(lists, key=lambda g: min(abs(p.offset - cue) for p in g))
-        if kind in {"strike", "curfew", "state_of_emergency"} and len(reading.places) > 1:
-            return reading.places
-    return local[:1]
-
-
 def sentence_candidates(reading: Reading, context: Context) -> tuple[list[Candidate], list[Candidate]]:
     """Turn one sentence's cues into candidates and running totals, each with its count, date and place."""
-    clauses = Clauses(reading.folded)
+    clauses = clauses_of(reading.folded)
     out: list[Candidate] = []
     totals: list[Candidate] = []
     for kind, cue in _distinct_kinds(reading.cues, reading.folded).items():
-        if clauses.hedged(cue):
+        if clauses.hedged(cue) and not _decree_terms(kind, clauses.clause(cue)):
             continue
+        if kind in _DECREES and _LIFTED.search(clauses.clause(cue)):
+            continue  # a curfew lifted is the end of one, not a new one
         measure = lex.MEASURE_OF.get(kind)
         counts = count(reading.digits, measure) if measure else []
         if counts and reading.digits == reading.folded:
@@ -273,19 +284,18 @@ def _placed(
     """Make the candidates of one cue, one per place it is given (or one nationwide)."""
     national = bool(re.search(lex.NATIONAL, reading.folded))
     local = [p for p in reading.places if p.entry.level != "department"] or reading.places
-    targets = _targets(kind, reading, local)
+    targets = place_targets(kind, reading, local)
     if not targets and not national:
-        lead_place = context.story_place if not when.how.startswith("stated in the s") else None
-        fallback = context.carried_place or lead_place
-        if fallback is not None:
-            targets = [fallback]
-            when = when._replace(confidence=when.confidence - (0.1 if context.carried_place else 0.15))
+        targets, when = fallback_place(kind, fresh, when, reading, context)
+    unplaced_death = (
+        kind == "deaths" and bool(fresh) and context.article_place is None and reading.sentence.paragraph > 0
+    )
     if (kind == "strike" and re.search(lex.NATIONAL_STRIKE, reading.folded)) or (not targets and national):
         targets = []
-    elif not targets:
+    elif not targets and not unplaced_death:
         return []
     if kind == "deaths" and len(fresh) > 1 and len(local) > 1:
-        return [_candidate(kind, measure, v, target, when, reading, context) for v, target in _pair(fresh, local)]
+        return [_candidate(kind, measure, v, target, when, reading, context) for v, target in pair(fresh, local)]
     value = max((c.value for c in fresh), default=None)
     places: list[Place | None] = [*targets] or [None]
     return [_candidate(kind, measure, value, target, when, reading, context) for target in places]
@@ -321,15 +331,3 @@ def _candidate(
         confidence=round(max(0.05, min(0.95, when.confidence + (0.1 if value else 0))), 2),
         date_source=when.how,
     )
-
-
-def _pair(counts: list[Count], places: list[Place]) -> list[tuple[int, Place]]:
-    """Pair each count with the first place named after it (before the next count), else the nearest before."""
-    ordered = sorted(counts, key=lambda c: c.position)
-    pairs = []
-    for i, found in enumerate(ordered):
-        limit = ordered[i + 1].position if i + 1 < len(ordered) else 10**9
-        after = [p for p in places if found.position <= p.offset < limit]
-        before = [p for p in places if p.offset < found.position]
-        pairs.append((found.value, after[0] if after else (before[-1] if before else places[0])))
-    return pairs

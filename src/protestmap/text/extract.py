@@ -17,8 +17,8 @@ import re
 from typing import NamedTuple
 
 from protestmap import settings
-from protestmap.places.gazetteer import load_gazetteer
-from protestmap.text.clauses import Clauses, carried_dates
+from protestmap.places.gazetteer import Gazetteer, load_gazetteer
+from protestmap.text.clauses import carried_dates, clauses_of
 from protestmap.text.events import VAGUE_PAST, Context, Reading, cue_positions, sentence_candidates
 from protestmap.text.geoparse import Place, sentence_places
 from protestmap.text.header import dateline, header_date, url_date
@@ -30,6 +30,13 @@ __all__ = ["Candidate", "Extraction", "eval_class", "extract_text", "outside_per
 
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")
 _OPENING_QUOTES = {"“", '"', "«", "‘"}
+_SINGLE_DAY_CONFIDENCE = 0.55
+_BULLETS = {"-", "•", "*", "·", "–"}
+_CALLS = re.compile(
+    r"\b(?:convocatorias?|convoca\w*|anunci\w+|previst\w+|programad\w+|agenda|calls?|called|announced|planned|"
+    r"scheduled|upcoming)\b"
+)
+"""Words that open a list of calls or plans rather than of events."""
 
 
 class _Publication(NamedTuple):
@@ -129,9 +136,11 @@ def extract_text(
     undated_paragraph = -1  # a quotation, or after a vague past ("in mid-December"): nothing in it is dated by default
     story_day: dt.date | None = None
     story_place: Place | None = None
-    for original in sentences(text):
-        masked = Sentence(original.start, original.end, clean[original.start : original.end], original.paragraph)
-        sentence = _without_dateline(masked, original.paragraph != last_paragraph)
+    other_days: set[dt.date] = set()
+    announced_list = False
+    read = _read_places(text, clean, gaz, article_departments)
+    article_place = _article_place([p for _, _, found in read for p in found])
+    for original, sentence, places in read:
         if original.paragraph != last_paragraph and original.text[:1] in _OPENING_QUOTES:
             undated_paragraph = original.paragraph
         last_paragraph = sentence.paragraph
@@ -150,8 +159,7 @@ def extract_text(
             undated_article=undated,
             relative=not quoted,
         )
-        places = sentence_places(sentence, gaz, article_departments)
-        cues = cue_positions(folded, lang)
+        cues, announced_list = _cues(sentence.text, folded, lang, announced_list)
         if cues:
             reading = Reading(sentence, folded, _digitise(folded, lang), cues, dates, places)
             context = Context(
@@ -165,24 +173,76 @@ def extract_text(
                 source,
                 lead=sentence.paragraph <= 1,
                 undated=quoted,
+                article_place=article_place,
             )
             found, running = sentence_candidates(reading, context)
             for cand in [*found, *running]:
                 cand.evidence = original.text  # as written, URLs and dateline included
             raw.extend(found)
             totals.extend(running)
+        other_days |= {d.day for d in dates if d.day != publication.day}
         if not dates and VAGUE_PAST.search(folded):
             undated_paragraph = sentence.paragraph
-        handed_on, since = carried_dates(Clauses(folded), dates, list(cues.values()))
+        handed_on, since = carried_dates(clauses_of(folded), dates, list(cues.values()))
         if handed_on:
             carried_day = (sentence.paragraph, handed_on[-1].day, frozenset(cues) if since else None)
             if story_day is None and 1 <= sentence.paragraph <= 2 and not since:
                 story_day = handed_on[0].day  # the day the lead gives the story
         if places:
             carried_place = (sentence.paragraph, places[0])
-            if story_place is None and sentence.paragraph <= 1:
-                story_place = places[0]  # the place the headline or lead gives the story
+            if story_place is None and sentence.paragraph <= 1 and len({p.entry.department for p in places}) == 1:
+                story_place = places[0]  # the place the headline or lead gives the story (not one of a list)
+    _single_day(raw, other_days)
     return Extraction(source, lang, publication.day, merge(raw), totals, publication.how)
+
+
+def _read_places(
+    text: str, clean: str, gaz: Gazetteer, article_departments: list[str]
+) -> list[tuple[Sentence, Sentence, list[Place]]]:
+    """Split the article into sentences (URLs masked, opening datelines blanked) and resolve their places."""
+    read = []
+    last_paragraph = -1
+    for original in sentences(text):
+        masked = Sentence(original.start, original.end, clean[original.start : original.end], original.paragraph)
+        opening = original.paragraph != last_paragraph or original.paragraph == 0  # the header block too
+        sentence = _without_dateline(masked, opening)
+        last_paragraph = original.paragraph
+        read.append((original, sentence, sentence_places(sentence, gaz, article_departments)))
+    return read
+
+
+def _article_place(places: list[Place]) -> Place | bool | None:
+    """Find the article's place for events told without one: its first place if all lie in one department.
+
+    A single mention of a town is not enough ("Marina Navarro" names a person, not a district).
+
+    ``False`` when the article names places in several departments (then no one place is its
+    own); ``None`` when it names no place at all.
+    """
+    if not places:
+        return None
+    one = len({p.entry.department for p in places}) == 1
+    sure = len(places) >= 2 or places[0].entry.level == "department"  # one lone town may be a surname
+    return places[0] if one and sure else False
+
+
+def _cues(text: str, folded: str, language: str, announced_list: bool) -> tuple[dict[str, int], bool]:
+    """Find a sentence's cues, and whether it opens a list of calls ("convocatorias anunciadas:").
+
+    The items of such a list ("- Paro: Puquio, 25/01") report nothing yet, so they give no cues.
+    """
+    if text.lstrip()[:1] in _BULLETS:
+        return ({} if announced_list else cue_positions(folded, language)), announced_list
+    return cue_positions(folded, language), folded.rstrip().endswith(":") and bool(_CALLS.search(folded))
+
+
+def _single_day(candidates: list[Candidate], other_days: set[dt.date]) -> None:
+    """Trust the publication date more in an article that names no other day: it reports that day."""
+    if other_days:
+        return
+    for cand in candidates:
+        if cand.date_source.startswith("publication date") and cand.confidence < _SINGLE_DAY_CONFIDENCE:
+            cand.confidence = _SINGLE_DAY_CONFIDENCE
 
 
 def _digitise(folded: str, language: str) -> str:

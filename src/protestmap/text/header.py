@@ -23,7 +23,7 @@ _MONTHS = {
 }  # fmt: skip
 _MONTH = r"(?P<month>(?:jan|ene|feb|mar|apr|abr|may|jun|jul|aug|ago|sep|set|oct|nov|dec|dic)[a-z]*\.?)"
 _DAY_MONTH_YEAR = re.compile(
-    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:de\s+)?{_MONTH}\s*(?:del?\s+|,\s*)?(?P<year>\d{{4}})\b"
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+(?:de\s+)?|-){_MONTH}(?:\s*(?:del?\s+|,\s*)?|-)(?P<year>\d{{4}})\b"
 )
 _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b")
 _ISO = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
@@ -147,14 +147,14 @@ def dateline(sentence: str) -> Dateline | None:
         bool(match["country"]),
         month is not None,
         bool(match["agency"]),
-        bool(match["dash"]) and match["dash"].strip() != ":",
+        bool(match["dash"]),
         month is not None and sentence[_date_end(match) : _date_end(match) + 1] == ".",
     ]
     bracketed = sentence.startswith("(") and sentence[len(city) + 1 : len(city) + 2] == ")"
     if sum(signs) < 2 and not bracketed:
         return None
-    if match["dash"] and match["dash"].strip() == ":" and not match["agency"]:
-        return None  # "Puno: ..." is a headline's topic, not a dateline
+    if match["dash"] and match["dash"].strip() == ":" and not match["agency"] and not signs[0]:
+        return None  # "Puno: ..." is a headline's topic, not a dateline ("LIMA: ..." in capitals is one)
     return Dateline(match.end(), city, day, month)
 
 

@@ -20,7 +20,7 @@ CUES = {
         "drowned", r"lost (?:their|his|her) li(?:fe|ves)", "ahogad[oa]s", "se ahogaron", "muert[oa]s?", "murio",
         "murieron", "fallecid[oa]s?", "fallecio", "fallecieron", "asesinad[oa]s?", "perdio la vida",
         "perdieron la vida", "lost their lives", r"victimas? mortal(?:es)?", "herid[oa] de muerte", "deceso",
-        "sin vida", r"han fallecido", "shot and killed",
+        "sin vida", r"han fallecido", "shot and killed", r"(?:ha|habria) perdido la vida",
     ),
     "injured": _any("injured", "wounded", "heridos?", "heridas", "lesionad[oa]s?", "contusos"),
     "detention": _any(
@@ -32,10 +32,12 @@ CUES = {
         r"(?:entered|stormed) the (?:\w+ ){0,4}universi\w+",
     ),
     "blockade": _any(
-        "blockades?", "blocked", "blocking", "barricades", "roadblocks?", "bloqueos?", "bloquearon", "bloqueada?s?",
+        "blockades?", r"blocked(?! (?:their|the|his|her|our) (?:way|path|passage|access))",
+        "blocking", "barricades", "roadblocks?", "bloqueos?", "bloquearon", "bloqueada?s?",
         "cutting off highways", r"bloque\w+", r"transito (?:vehicular )?interrumpido",
         r"interrumpi\w* el (?:transito|paso)", "interrupted traffic", r"vias? tomadas?",
         r"tomaron las (?:vias|carreteras)", r"cortes? de (?:via|ruta|carretera)s?",
+        r"cortes? en (?:las? |algunas? )?(?:vias?|rutas?|carreteras?)",
         r"(?:roads?|highways?) (?:were|was|are) (?:cut|closed)", "pickets are disrupting",
     ),
     "strike": _any(
@@ -65,8 +67,9 @@ COUNT_WORDS = {
     )
     + ")",
     "injured": r"(?:injured|wounded|heridos|heridas|lesionad[oa]s|quedaron heridas|resultaron heridos|contusos)",
-    "arrested": r"(?:detained|arrested|arrests|detenid[oa]s|arrestad[oa]s)",
-    "blockade_points": r"(?:points|sites|sectors|puntos|sectores|roadblocks|bloqueos|roads and highways)",
+    "arrested": r"(?:detained|arrested|arrests|detainees|detenid[oa]s|arrestad[oa]s|detenciones|capturad[oa]s)",
+    "blockade_points": r"(?:points|sites|sectors|puntos|sectores|roadblocks|bloqueos|roads and highways|roads|"
+    r"highways|road sections|sections|vias|carreteras|tramos)",
 }  # fmt: skip
 VERB_THEN_COUNT = {
     "fatalities": (
@@ -87,15 +90,25 @@ TOTAL_FIRST = {
 MEASURE_OF = {"deaths": "fatalities", "injured": "injured", "detention": "arrested", "blockade": "blockade_points"}
 SINGULAR_DEATH = _any(
     r"was (?:declared )?(?:killed|dead|shot dead)", "died", "murio", "fallecio", "perdio la vida", "a minor dead",
+    "fallece", "muere", r"(?:ha|habria) perdido la vida", r"(?:su |la |una )?primera victima mortal",
     "first (?:protester|death) to", r"herid[oa] de muerte", r"(?:un|una) (?:\w+ )?(?:muert[oa]|fallecid[oa])",
     r"(?:a|one) (?:\w+ )?(?:died|was killed)",
 )  # fmt: skip
+_NOT_SINCE_A_DAY_AGO = (
+    r"{}(?! (?:yesterday|last night|this morning|the previous day|the day before|ayer|anoche|esta manana|"
+    r"la manana|el dia anterior|la vispera))"
+)
+"""A "since" that starts a running total, unless it starts a day ago: "18 killed since yesterday" is one day's toll."""
 CUMULATIVE = _any(
-    "death toll", "toll", "so far", "in total", "total number", "since", r"in the past \d+ days", r"past \d+ days",
+    "death toll", "toll", "so far", "in total", "total number", _NOT_SINCE_A_DAY_AGO.format("since"),
+    r"in the past \d+ days", r"past \d+ days",
     "as of today", "now stands", "upwards of", "over the last", "in just", "hasta el momento", "suman", "se eleva",
-    "asciende", "en total", "desde", "a total of", "de un total de", "hasta la fecha", "hasta ahora", "in a month",
-    "en un mes", r"la cifra de (?:muertos|fallecidos|victimas|heridos)", "sube a", "rises to", "rose to", "ya son",
+    "asciende", "en total", _NOT_SINCE_A_DAY_AGO.format("desde"), "a total of", "de un total de", "hasta la fecha",
+    "hasta ahora", "in a month",
+    "en un mes", r"la cifra de (?:muertos|fallecidos|victimas|heridos)", "sube a", "rises to", "rose to",
+    "raised to", "raising to", "raises to", "bringing (?:the|to)", "elevando", "eleva a", "elevo a", "ya son",
     r"(?:have|has) (?:claimed|left)", "during the protests", "en las protestas", r"over a month",
+    r"in the (?:demonstrations|protests|unrest)",
 )  # fmt: skip
 HEDGED = _any(
     "will", "would", "could", "may", "might", "likely", "probable", "expected", r"plans? to", "planned",
@@ -104,8 +117,9 @@ HEDGED = _any(
     r"se alista", "a partir de manana", "if", "si se",
 )  # fmt: skip
 NATIONAL = _any(
-    r"\d+ (?:provinces|regions|departments|provincias|regiones|departamentos)", "across the country", "nationwide",
-    "the whole country", "throughout the country", "in the country", "national strike", "a nivel nacional",
+    r"\d+ (?:provinces|regions|departments|provincias|regiones|departamentos)"
+    r"(?! (?:mencionad|citad|senalad|antes|mentioned|listed|named|above))", "across the country", "nationwide",
+    "the whole country", "throughout the country", r"in the country(?!['’]s)", "national strike", "a nivel nacional",
     "en todo el pais", "todo el territorio", "en el pais", "across peru", r"in \d+ provinces",
     r"en \d+ regiones", r"in \d+ of the \d+ regions", r"(?:en|de) (?:las )?vias nacionales", r"red vial nacional",
     r"national (?:roads|highways)",
@@ -126,10 +140,18 @@ LEMMA_CUES = {
     },
 }  # fmt: skip
 """Lemmas (accent-folded, from :mod:`simplemma`) that cue each kind of event, whatever the word's form."""
+SPREAD_OVER = re.compile(
+    r"\b(?:bloqueos?|cortes?|roadblocks?|blockades?|vandalismo|violencia|violence|disturbios|saqueos?|interrupciones)"
+    r"\b[^.;:]{0,60}$"
+)
+"""An event noun right before "concentrar(se)": "los bloqueos se concentran en Puno" places them, gathers nobody."""
 NATIONAL_STRIKE = r"\b(?:national strike|nationwide strike|paro nacional|huelga nacional)\b"
 FUTURE = r"\b(?:will|expected|plans? to|calls? to|calling for|threat\w*|could|would|amenaz\w+|convoca\w*)\b"
 NOT_AN_ARREST = (
-    r"\b(?:in (?:pretrial )?detention|remains in detention|held without charge|prision preventiva|investigation)\b"
+    r"\b(?:in (?:pretrial )?detention|remains in detention|held without charge|prision preventiva|investigation|"
+    r"(?:preventive|pretrial|pre-trial) detention|detencion preventiva|"
+    r"(?:over|after|following|since|against|tras|desde|contra|por|despues de) (?:the |la |el )?"
+    r"(?:[a-z]+ (?:and|y) (?:the |la |el |su |his )?)?(?:arrest|detention|detencion|arresto|captura)\b)"
 )
 NUMBER_NOT_COUNT = re.compile(
     r"^(?:-?year|years|anos|%|percent|km|days?|dias|th\b|st\b|nd\b|rd\b|months?|meses|hours?|horas)"
@@ -144,6 +166,10 @@ STREET = re.compile(
     r"(?:[A-ZÁÉÍÓÚÑ0-9][\w'’.-]*(?:\s+(?:de(?:l)?|la|los|las|y|e|and)\s+|\s+)?)+"
 )
 """Street and square names ("avenidas Nicolás de Piérola y Abancay"), whose words are not places (original text)."""
+STREET_AFTER = re.compile(
+    r"(?:[A-ZÁÉÍÓÚÑ][\w'’.-]*(?:,\s+|\s+and\s+|\s+))+(?=(?:avenues?|streets?|squares?|hospital|police station)\b)"
+)
+"""Names told before "avenues", "square", "hospital" ("Bolognesi and Grau avenues"): not places (English order)."""
 INSTITUTION = re.compile(
     r"\b(?:Red de Salud|Hospital(?: Regional)?|Universidad(?: Nacional)?(?: Mayor)?|Gobierno Regional|"
     r"Municipalidad(?: Provincial| Distrital)?|Direcci[oó]n Regional(?: de Salud)?|Corte Superior(?: de Justicia)?|"

@@ -36,19 +36,52 @@ def _same_day(a: dt.date | None, b: dt.date | None) -> bool:
 def merge(candidates: list[Candidate]) -> list[Candidate]:
     """Merge candidates of one article that describe the same incident (type, place, day ±1).
 
-    Candidates are looked up by type and place, so that a long article merges in linear time.
+    Candidates are looked up by type and place, so that a long article merges in linear time. A
+    clash with nobody reported hurt becomes a protest, and is merged again with the marches of
+    its place and day.
     """
+    merged = _merge_once(candidates)
+    for cand in merged:
+        if cand.event_type == "clash" and "injured" not in cand.counts:
+            cand.event_type = "protest"  # a clash with nobody reported hurt
+    return _without_summaries(_fold_into_deaths(_merge_once(merged)))
+
+
+def _without_summaries(merged: list[Candidate]) -> list[Candidate]:
+    """Drop a nationwide row that only sums up departments the article names for the same kind and day.
+
+    "Bloqueos en 10 regiones" in a headline, with the regions listed below, is those regions'
+    rows, not one more. A national strike is an event of its own and is kept.
+    """
+    departments: dict[str, list[tuple[dt.date | None, str]]] = {}
+    for cand in merged:
+        if cand.place is not None:
+            kind = eval_class(cand.event_type, cand.counts.get("fatalities"))
+            departments.setdefault(kind, []).append((cand.event_date, cand.place.department))
+
+    def summary(cand: Candidate) -> bool:
+        kind = eval_class(cand.event_type, cand.counts.get("fatalities"))
+        if cand.place is not None or kind in {"strike", "deaths"}:
+            return False
+        named = {department for day, department in departments.get(kind, []) if _near(day, cand.event_date)}
+        return len(named) >= 2
+
+    return [m for m in merged if not summary(m)]
+
+
+def _merge_once(candidates: list[Candidate]) -> list[Candidate]:
     merged: list[Candidate] = []
     groups: dict[tuple[str, str], list[Candidate]] = {}
     for cand in sorted(candidates, key=lambda c: (c.event_date or dt.date.max, -c.confidence)):
         group = groups.setdefault(_incident_key(cand), [])
         kept = next((m for m in group if _same_day(m.event_date, cand.event_date)), None)
+        spans = cand.evidence_spans or [cand.span]
         if kept is None:
-            fresh = replace(cand, evidence_spans=[cand.span], counts=dict(cand.counts))
+            fresh = replace(cand, evidence_spans=list(spans), counts=dict(cand.counts))
             merged.append(fresh)
             group.append(fresh)
             continue
-        kept.evidence_spans.append(cand.span)
+        kept.evidence_spans.extend(spans)
         if cand.place and kept.place and _PRECISION.get(cand.place.level, 3) < _PRECISION.get(kept.place.level, 3):
             kept.place, kept.location, kept.scope = cand.place, cand.location, cand.scope
         for measure, value in cand.counts.items():
@@ -56,10 +89,7 @@ def merge(candidates: list[Candidate]) -> list[Candidate]:
             if value is not None and (current is None or value > current):
                 kept.counts[measure] = value
         kept.confidence = max(kept.confidence, cand.confidence)
-    for cand in merged:
-        if cand.event_type == "clash" and "injured" not in cand.counts:
-            cand.event_type = "protest"  # a clash with nobody reported hurt
-    return _fold_into_deaths(merged)
+    return merged
 
 
 def _fold_into_deaths(merged: list[Candidate]) -> list[Candidate]:

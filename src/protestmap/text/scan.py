@@ -305,6 +305,8 @@ def _absolute_dates(
     """Find the dates written out ("January 10", "9 de enero de 2023") that can be resolved."""
     found = []
     for match in _ABSOLUTE.finditer(folded):
+        if _NAMED_AFTER_DATE.search(folded[max(0, match.start() - 20) : match.start()]):
+            continue  # "Alameda 28 de Julio", "Plaza Dos de Mayo": a street named after a date
         expression = text[match.start() : match.end()]
         has_year = bool(re.search(r"\d{4}", expression))
         if not has_year and base is None and undated_article is None:
@@ -313,6 +315,8 @@ def _absolute_dates(
             day = _parse(expression, language, undated_article, prefer="future")
         else:
             day = _parse(expression, language, base)
+            if day is not None and base is not None and not has_year:
+                day = _nearest_year(day, base)
         if day is not None and not has_year:
             day = _weekday_year(folded[max(0, match.start() - 14) : match.start()], day)
         if day is not None:
@@ -320,6 +324,24 @@ def _absolute_dates(
     return found
 
 
+def _nearest_year(day: dt.date, base: dt.date) -> dt.date:
+    """Give a date written without its year the year that puts it nearest the article's date.
+
+    "A partir del 15 de enero" in an article of 14 January is the next day, not a year before.
+    """
+    options = []
+    for year in (base.year - 1, base.year, base.year + 1):
+        try:
+            options.append(day.replace(year=year))
+        except ValueError:  # 29 February
+            continue
+    return min(options, key=lambda d: abs((d - base).days), default=day)
+
+
+_NAMED_AFTER_DATE = re.compile(
+    r"\b(?:alameda|avenida|av\.?|jiron|jr\.?|calle|plaza|plazuela|parque|puente|paseo|ovalo|avenue|street|square|"
+    r"colegio|school|asentamiento humano|urbanizacion|distrito|district)\s+$"
+)
 _WEEKDAY_NUMBER = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
     "lunes": 0, "martes": 1, "miercoles": 2, "jueves": 3, "viernes": 4, "sabado": 5, "domingo": 6,
