@@ -255,7 +255,9 @@ def _spread(values: list[float]) -> str:
 def day_map_against_folium(out: Path, runs: int = 3) -> None:
     from protestmap.dataset.load import default_data_dir
 
-    boundaries = os.environ["PROTESTMAP_BOUNDARIES"]
+    boundaries = os.environ.get("PROTESTMAP_BOUNDARIES")
+    if not boundaries:  # the folium script reads the INEI GeoJSON files; both must draw the same polygons
+        raise SystemExit("set PROTESTMAP_BOUNDARIES to the INEI boundaries directory (e.g. ../shared/boundaries)")
     data = str(default_data_dir())
     scripts = {
         "protestmap render --date": PROTESTMAP_SCRIPT.format(day=DAY, out=str(out / "protestmap.html")),
