@@ -8,23 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from tests.extraction import departments, of_class
 
-from protestmap.text.extract import Candidate, Extraction, eval_class, extract_text
+from protestmap.text.extract import extract_text
 
 JAN_15 = dt.date(2023, 1, 15)
 JAN_20 = dt.date(2023, 1, 20)
-
-
-def of_class(result: Extraction, kind: str) -> list[Candidate]:
-    return [
-        c
-        for c in result.candidates
-        if eval_class(c.event_type, c.counts.get("fatalities")) == kind and c.confidence >= 0.5
-    ]
-
-
-def departments(result: Extraction, kind: str) -> set[str]:
-    return {c.place.department if c.place else "" for c in of_class(result, kind)}
 
 
 # --- decrees: states of emergency and curfews ---------------------------------------------------
