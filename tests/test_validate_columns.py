@@ -94,6 +94,20 @@ def test_checks_find_defects_in_any_chunk_on_the_right_line() -> None:
     assert "first on row 5" in next(p.reason for p in out if p.column == "id")
 
 
+@pytest.mark.parametrize("impossible", [[], ["2023-02-30"]], ids=["arrow-cast", "cut-out-parts"])
+def test_dates_read_the_same_whether_or_not_every_date_is_real(impossible: list[str]) -> None:
+    cells = ["2023-01-09", " 2022-12-07 ", "", "2024-02-29", "2023-1-9", "0000-01-01", "1996-12-31", *impossible]
+    out: list = []
+    keys = Columns(_chunked([{"d": cell} for cell in cells], 3), out).date("d")
+    assert keys.tolist()[:7] == [20230109, 20221207, -1, 20240229, -1, -1, -1]
+    assert keys.tolist()[7:] == [-1] * len(impossible)
+    reasons = {p.row: p.reason for p in out}
+    expected_rows = [6, 7, 8, *(9 for _ in impossible)]
+    assert sorted(reasons) == expected_rows
+    assert "not a real date" in reasons[6] and "not a real date" in reasons[7]
+    assert "outside 1997-01-01..2025-12-31" in reasons[8]
+
+
 def test_loader_types_are_unchanged() -> None:
     incidents, sources, figures = load_dataset(TINY)
     expected = {

@@ -154,7 +154,7 @@ class Columns:
     def numbers(self, mask: np.ndarray, column: str, kind: pa.DataType, *, part: slice | None = None) -> np.ndarray:
         """Convert the stripped cells of ``mask`` (or their ``part``) to ``kind``; -1 elsewhere."""
         rows = np.flatnonzero(mask)
-        values = self.get(column).take(rows)
+        values = self.get(column) if rows.size == self.rows else self.get(column).take(rows)
         if part is not None:
             values = pc.utf8_slice_codeunits(values, part.start, part.stop)
         out = np.full(self.rows, -1, dtype=np.float64 if pa.types.is_floating(kind) else np.int64)
@@ -205,15 +205,22 @@ class Columns:
                 self.fail(~self.filled(column), column, "required value is empty")
 
     def text(self, numeric: frozenset[str]) -> None:
-        """Report control characters and formula starts in every column not in ``numeric``.
+        """Report control characters and formula starts in every column not in ``numeric``."""
+        self.report_text(self.suspect_text(numeric))
 
-        The columns are searched on pyarrow's threads (RE2 and numpy release the GIL); the
-        problems are then worded in column order, so the result does not depend on the threads.
+    def suspect_text(self, numeric: frozenset[str]) -> dict[str, np.ndarray]:
+        """Find the cells that may hold a control character or start like a formula, by column.
+
+        Every column not in ``numeric`` is searched on pyarrow's threads (RE2 and numpy release the
+        GIL), so this may itself run on a thread while other checks go on; it reports nothing.
         """
         columns = [column for column in self.table.data.column_names if column not in numeric]
         with ThreadPoolExecutor(max_workers=pa.cpu_count(), thread_name_prefix="protestmap-text") as pool:
-            suspects = list(pool.map(self._suspect_text, columns))
-        for column, suspect in zip(columns, suspects, strict=True):
+            return dict(zip(columns, pool.map(self._suspect_text, columns), strict=True))
+
+    def report_text(self, suspects: dict[str, np.ndarray]) -> None:
+        """Word the problems of the cells :meth:`suspect_text` found, in column order."""
+        for column, suspect in suspects.items():
             self.fail(suspect, column or "-", schema.text_problem, source=self.table.data.column(column))
 
     def _suspect_text(self, column: str) -> np.ndarray:
@@ -267,13 +274,30 @@ class Columns:
     def date(self, column: str) -> np.ndarray:
         """Report cells that are not real dates in range; return ``yyyymmdd`` numbers, -1 for none."""
         filled, shaped = self.filled(column), self.matches(column, _DATE)
-        year, month, day = (self.numbers(shaped, column, pa.int64(), part=part) for part in _YMD)
+        year, month, day = self._calendar_parts(shaped, column)
         real = shaped & _real_dates(year, month, day)
         self.fail(filled & ~real, column, lambda v: f"{v!r} is not a real date in YYYY-MM-DD form")
         key = year * 10_000 + month * 100 + day
         outside = real & ((key < _key(schema.DATE_MIN)) | (key > _key(schema.DATE_MAX)))
         self.fail(outside, column, lambda v: f"{v} is outside {schema.DATE_MIN}..{schema.DATE_MAX}")
         return np.where(real & ~outside, key, -1)
+
+    def _calendar_parts(self, shaped: np.ndarray, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Split the ``YYYY-MM-DD`` cells of ``shaped`` into year, month and day; -1 elsewhere.
+
+        Arrow's date cast does it in one pass when every such cell is a real date; otherwise (a
+        cell such as ``2023-02-30``) the three parts are cut out and converted one by one.
+        """
+        rows = np.flatnonzero(shaped)
+        try:
+            dates = pc.cast(self.get(column) if rows.size == self.rows else self.get(column).take(rows), pa.date32())
+        except pa.ArrowInvalid:
+            year, month, day = (self.numbers(shaped, column, pa.int64(), part=part) for part in _YMD)
+            return year, month, day
+        year, month, day = (np.full(self.rows, -1, dtype=np.int64) for _ in range(3))
+        for out, part in ((year, pc.year), (month, pc.month), (day, pc.day)):
+            out[rows] = _numpy(part(dates))
+        return year, month, day
 
     def coordinate(self, column: str) -> np.ndarray:
         """Report cells that are not decimal degrees on their axis; return floats, NaN for none."""

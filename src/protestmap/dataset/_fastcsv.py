@@ -41,6 +41,7 @@ __all__ = [
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 
 _CHUNK = 1 << 23
+_NEWLINE, _RETURN = ord("\n"), ord("\r")
 #: Bytes per pyarrow block, and so per chunk of each column: few chunks keep per-chunk work small.
 _BLOCK = 1 << 23
 #: A run of quotes followed by text: an odd run inside a field (a closing quote, or quotes in an
@@ -230,8 +231,9 @@ def _scan(path: Path) -> int | None:
             buffer, skip = tail + chunk, int(tail[:1] == b"\n")
             cut = buffer.rfind(b"\n") + 1 if chunk else len(buffer)
             cut = max(cut, skip)
-            counts[0] += buffer.count(b"\n", skip, cut)
-            if buffer.find(b"\r", skip, cut) >= 0:
+            view = np.frombuffer(buffer, dtype=np.uint8, count=cut - skip, offset=skip)
+            counts[0] += np.count_nonzero(view == _NEWLINE)
+            if (view == _RETURN).any():
                 counts[1:] += (buffer.count(b"\r", skip, cut), buffer.count(b"\r\n", skip, cut))
             if _bad_quote(buffer, skip, cut):
                 return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -220,8 +221,16 @@ def _check_sources_cited(c: Columns, source_ids: pa.Array) -> None:
 
 
 def _check_incidents(c: Columns, source_ids: pa.Array, places: PlaceRegistry | None) -> pa.Array:
+    # the text search reads only raw cells: it runs beside the other checks, on another core
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="protestmap-text") as pool:
+        suspects = pool.submit(c.suspect_text, schema.NUMERIC["incidents"])
+        event_ids = _check_incident_cells(c, source_ids, places)
+        c.report_text(suspects.result())
+    return event_ids
+
+
+def _check_incident_cells(c: Columns, source_ids: pa.Array, places: PlaceRegistry | None) -> pa.Array:
     c.required(schema.REQUIRED["incidents"])
-    c.text(schema.NUMERIC["incidents"])
     event_ids = c.duplicates("event_id", c.identifier("event_id"))
     start, end = c.date("event_date"), c.date("end_date")
     before = (start >= 0) & (end >= 0) & (end < start)
@@ -282,8 +291,9 @@ def _check_figure_sources(figures: Columns, incidents: Columns, sources: Columns
     with_figures = pc.is_in(incidents.get("event_id"), pc.unique(events))  # probe the few incidents with figures
     lists = pc.split_pattern(incidents.get("source_ids").filter(with_figures), ";")
     owners = pc.list_parent_indices(lists)
-    cited = _pairs(incidents.get("event_id").filter(with_figures).take(owners), trim(pc.list_flatten(lists)))
-    incident_known = _numpy(pc.is_in(events, incidents.get("event_id")))
+    present = incidents.get("event_id").filter(with_figures)
+    cited = _pairs(present.take(owners), trim(pc.list_flatten(lists)))
+    incident_known = _numpy(pc.is_in(events, present))
     position = pc.index_in(refs, sources.get("source_id"))
     source_known = _numpy(pc.is_valid(position))
     uncited = incident_known & source_known & ~_numpy(pc.is_in(_pairs(events, refs), cited))
