@@ -326,6 +326,19 @@ def test_batch_geocoding_fills_and_accounts_for_every_row() -> None:
     assert national.geometry.isna().all()
 
 
+def test_batch_points_are_the_rows_coordinates_built_once_per_place() -> None:
+    import numpy as np
+    import shapely
+
+    placed = geocode_incidents(load_as_written()).incidents
+    placed = placed[placed["geocode_status"] == "gazetteer"]
+    points = np.asarray(placed.geometry.array, dtype=object)
+    assert np.array_equal(shapely.get_x(points), placed["longitude"].to_numpy(dtype=float))
+    assert np.array_equal(shapely.get_y(points), placed["latitude"].to_numpy(dtype=float))
+    pairs = list(zip(placed["longitude"], placed["latitude"], strict=True))
+    assert len({id(point) for point in points}) == len(set(pairs)) < len(pairs)
+
+
 def test_batch_never_overwrites_curated_coordinates_and_lists_unresolved(
     tiny_dataset: Path,
 ) -> None:

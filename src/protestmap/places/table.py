@@ -213,10 +213,29 @@ def _points(out: pd.DataFrame, incidents: pd.DataFrame) -> gpd.GeoSeries:
     point = (shapely.get_type_id(given) == 0) & ~shapely.is_empty(given)
     point[point] = (shapely.get_x(given[point]) == lon[point]) & (shapely.get_y(given[point]) == lat[point])
     kept |= point
-    rebuilt = gpd.points_from_xy(lon[~kept], lat[~kept])
-    rebuilt[np.isnan(lat[~kept])] = None
-    given[~kept] = np.asarray(rebuilt, dtype=object)
+    given[~kept] = _shared_points(lon[~kept], lat[~kept])
     return gpd.GeoSeries(given, index=out.index, crs="EPSG:4326")
+
+
+def _shared_points(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Build one point per distinct (bit-identical) coordinate pair and give it to every row with that pair.
+
+    Rows placed from the gazetteer share a few hundred centroids, so this builds a few hundred
+    points instead of one per row; shapely geometries are immutable, so sharing them is safe.
+    Rows without a latitude get None.
+    """
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    pair = np.zeros(lon.size, dtype=np.int64)
+    for axis in (lon, lat):
+        codes, distinct = pd.factorize(axis.view(np.int64))
+        pair = pd.factorize(pair * len(distinct) + codes)[0]
+    first = np.unique(pair, return_index=True)[1]
+    points = shapely.points(lon[first], lat[first])
+    points[np.isnan(lat[first])] = None
+    return points[pair]
 
 
 def geocode_incidents(
