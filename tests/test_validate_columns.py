@@ -108,6 +108,16 @@ def test_dates_read_the_same_whether_or_not_every_date_is_real(impossible: list[
     assert "outside 1997-01-01..2025-12-31" in reasons[8]
 
 
+@pytest.mark.parametrize("chunk", [pa.array(["a", "", " ", "b", ""]), pa.array(["x", "a", "", None, "b", ""]).slice(1)])
+def test_loader_marks_empty_text_missing_with_or_without_copying(chunk: pa.Array) -> None:
+    from protestmap.dataset.load import _empty_as_missing
+
+    marked = _empty_as_missing(chunk)
+    marked.validate(full=True)
+    expected = [None if value == "" else value for value in chunk.to_pylist()]
+    assert marked.to_pylist() == expected
+
+
 def test_loader_types_are_unchanged() -> None:
     incidents, sources, figures = load_dataset(TINY)
     expected = {

@@ -139,7 +139,7 @@ class Columns:
             if column in self._as_read:
                 self._filled[column] = self.ends(column).length > 0
             else:
-                self._filled[column] = _numpy(pc.not_equal(stripped, ""))
+                self._filled[column] = _numpy(pc.binary_length(stripped)) > 0
         return self._filled[column]
 
     def matches(self, column: str, pattern: str) -> np.ndarray:

@@ -102,12 +102,22 @@ def _column(values: pa.ChunkedArray, kind: str) -> pa.ChunkedArray:
     """
     import pyarrow.compute as pc
 
-    values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+    values = pa.chunked_array([_empty_as_missing(chunk) for chunk in values.chunks], pa.string())
     if kind == "date":
         return pc.strptime(values, format="%Y-%m-%d", unit="us")
     if kind == "count":
         return pc.cast(values, pa.int64())
     return pc.cast(values, pa.float64()) if kind == "coordinate" else values
+
+
+def _empty_as_missing(chunk: pa.StringArray) -> pa.StringArray:
+    """Mark empty strings missing; the strings themselves are not copied, only a validity bitmap is added."""
+    import pyarrow.compute as pc
+
+    present = pc.greater(pc.binary_length(chunk), 0)  # faster than comparing with ""
+    if chunk.offset or chunk.null_count:
+        return pc.if_else(present, chunk, pa.scalar(None, pa.string()))
+    return pa.Array.from_buffers(pa.string(), len(chunk), [present.buffers()[1], *chunk.buffers()[1:]])
 
 
 def _frame(report: ValidationReport, role: str) -> pd.DataFrame:

@@ -210,7 +210,7 @@ def _check_sources_cited(c: Columns, source_ids: pa.Array) -> None:
     """Check that ``source_ids`` names at least one source and only sources that exist."""
     lists = pc.split_pattern(c.get("source_ids"), ";")
     refs, owners = trim(pc.list_flatten(lists)), _numpy(pc.list_parent_indices(lists))
-    named = _numpy(pc.not_equal(refs, ""))
+    named = _numpy(pc.binary_length(refs)) > 0
     counted = np.bincount(owners[named], minlength=c.rows)
     none = "{!r} names no source; give at least one source_id".format
     c.fail(c.filled("source_ids") & (counted == 0), "source_ids", none)
