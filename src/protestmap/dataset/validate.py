@@ -221,17 +221,18 @@ def _check_sources_cited(c: Columns, source_ids: pa.Array) -> None:
 
 
 def _check_incidents(c: Columns, source_ids: pa.Array, places: PlaceRegistry | None) -> pa.Array:
-    # the text search reads only raw cells: it runs beside the other checks, on another core
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="protestmap-text") as pool:
+    # The text search and the id checks need no other column, so they run beside the other checks,
+    # on the other core; problems may be added in any order, since the report sorts them.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="protestmap-check") as pool:
         suspects = pool.submit(c.suspect_text, schema.NUMERIC["incidents"])
-        event_ids = _check_incident_cells(c, source_ids, places)
+        event_ids = pool.submit(lambda: c.duplicates("event_id", c.identifier("event_id")))
+        _check_incident_cells(c, source_ids, places)
         c.report_text(suspects.result())
-    return event_ids
+        return event_ids.result()
 
 
-def _check_incident_cells(c: Columns, source_ids: pa.Array, places: PlaceRegistry | None) -> pa.Array:
+def _check_incident_cells(c: Columns, source_ids: pa.Array, places: PlaceRegistry | None) -> None:
     c.required(schema.REQUIRED["incidents"])
-    event_ids = c.duplicates("event_id", c.identifier("event_id"))
     start, end = c.date("event_date"), c.date("end_date")
     before = (start >= 0) & (end >= 0) & (end < start)
     starts = iter(c.values(before, "event_date"))
@@ -242,7 +243,6 @@ def _check_incident_cells(c: Columns, source_ids: pa.Array, places: PlaceRegistr
         c.integer(measure)
     _check_place(c, places)
     _check_sources_cited(c, source_ids)
-    return event_ids
 
 
 def _check_sources(c: Columns) -> pa.Array:
