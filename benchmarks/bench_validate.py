@@ -110,7 +110,8 @@ def main() -> None:
             rate = rows / statistics.median(run["cpu"] for run in ours)
             print(
                 f"  validate: wall {spread(ours)} (min/median/max of {args.repeat}), CPU {spread(ours, 'cpu')};"
-                f" median {rows / median:,.0f} rows/s of wall time, {rate:,.0f} rows/s of CPU time (goal >= 200,000)"
+                f" median {rows / median:,.0f} rows/s of wall time, {rate:,.0f} rows/s of CPU time (goal >= 200,000);"
+                f" {size / median / 1e6:.1f} MB/s of wall time ({size / rows:.0f} bytes per row)"
             )
             print(f"  validate peak memory: {peak / 2**20:.0f} MiB = {peak / size:.1f}x the file (goal <= 3x)")
             print(
