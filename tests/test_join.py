@@ -60,9 +60,9 @@ def test_join_without_boundaries_uses_stated_codes() -> None:
     result = join_incidents(geocoded, None)
     methods = result.incidents["join_method"].value_counts().to_dict()
     assert methods == {
-        "code": len(geocoded) - 31,
-        "national": 31,
-    }  # 25 national blockade counts + 6 other national facts
+        "code": len(geocoded) - 32,
+        "national": 32,
+    }  # 26 national blockade counts + 6 other national facts
     assert result.mismatches.empty
 
 
