@@ -520,3 +520,14 @@ def test_preparing_placed_rows_imports_neither_geopy_nor_requests(tiny_dataset: 
     assert "unresolved" not in statuses
     assert before == ""  # loading, geocoding and joining placed rows needs neither
     assert after.rstrip("]") == "'geopy', 'requests'"  # the geopy interface still brings both
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, 5000])
+def test_first_rows_of_factorized_codes_are_where_each_first_appears(size: int) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from protestmap.places.table import _first_rows
+
+    codes = pd.factorize(np.random.default_rng(size).integers(0, 40, size))[0]
+    assert _first_rows(codes).tolist() == np.unique(codes, return_index=True)[1].tolist()
