@@ -92,6 +92,11 @@ def _population_candidates() -> list[Path]:
     return found
 
 
+def _narrow(incidents: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Keep only ``columns`` (those present) before selecting rows: each selection copies every column."""
+    return incidents[[c for c in dict.fromkeys(columns) if c in incidents.columns]]
+
+
 def _day(value: Day) -> pd.Timestamp:
     import pandas as pd
 
@@ -163,7 +168,8 @@ def aggregate(
     from protestmap.places.gazetteer import load_gazetteer
 
     column = UNIT_LEVELS[by]
-    rows = within(joined, start=start, end=end)
+    used = [column, "event_date", "event_type", "ubigeo", "blockade_points", *_ADDED]
+    rows = within(_narrow(joined, used), start=start, end=end)
     rows = rows[rows[column].notna()]
     grouped = rows.groupby(column)
     table = grouped[_ADDED].sum(min_count=1).astype("Int64")
@@ -191,7 +197,8 @@ def national_totals(joined: pd.DataFrame, *, start: Day | None = None, end: Day 
     Deaths, injuries and detentions are summed; ``blockade_points`` is the most points blocked on
     any one day of the window (see :func:`daily_blockade_points`), 0 when no count was reported.
     """
-    rows = within(joined, start=start, end=end)
+    used = ["event_date", "scope", "ubigeo", UNIT_LEVELS["department"], "blockade_points", *_ADDED]
+    rows = within(_narrow(joined, used), start=start, end=end)
     totals = {m: int(rows[m].sum()) for m in _ADDED}
     per_day = daily_blockade_points(rows)
     totals["blockade_points"] = int(per_day.max()) if per_day.notna().any() else 0
