@@ -91,6 +91,26 @@ def test_point_outside_peru_is_flagged(inei) -> None:
     assert "outside every province polygon" in flagged["reason"]
 
 
+def test_mismatch_distance_is_measured_as_on_the_whole_projected_layer(inei) -> None:
+    geocoded = protestmap.geocode_incidents(protestmap.load_incidents()).incidents
+    row = geocoded.index[geocoded["event_id"] == "2023-01-28-lima-march-and-death"][0]
+    geocoded.loc[row, "geometry"] = Point(-77.5, -12.5)
+    flagged = join_incidents(geocoded, inei).mismatches.set_index("event_id")
+    stated = str(geocoded.loc[row, "ubigeo"])[:4]
+    layer = inei.provinces.set_index("ubigeo").to_crs("EPSG:5387").geometry
+    point = gpd.GeoSeries([Point(-77.5, -12.5)], crs="EPSG:4326").to_crs("EPSG:5387").iloc[0]
+    expected = round(float(point.distance(layer[stated])) / 1000, 2)
+    assert flagged.loc["2023-01-28-lima-march-and-death", "distance_km"] == expected > 30
+
+
+def test_no_mismatch_gives_an_empty_table_with_its_columns(inei) -> None:
+    geocoded = protestmap.geocode_incidents(protestmap.load_incidents()).incidents
+    placed = geocoded[geocoded["event_id"] == "2023-01-28-lima-march-and-death"]
+    mismatches = join_incidents(placed, inei).mismatches
+    assert mismatches.empty
+    assert list(mismatches.columns) == ["event_id", "stated", "polygon", "distance_km", "explained", "reason"]
+
+
 @pytest.fixture(scope="module")
 def joined() -> pd.DataFrame:
     return prepare_incidents().joined
@@ -148,6 +168,19 @@ def test_national_totals_include_national_rows(joined: pd.DataFrame) -> None:
     # the national 37, and a day's count is not added to the next day's: the peak is 46
     assert totals["blockade_points"] == 46
     assert totals["arrested"] == int(within(joined, start="2023-01-04", end="2023-01-06")["arrested"].sum())
+
+
+def test_totals_read_only_the_columns_they_need(joined: pd.DataFrame) -> None:
+    needed = ["event_date", "event_type", "scope", "ubigeo", "department_code", "province_code"]
+    narrow = joined[[*needed, "fatalities", "injured", "arrested", "blockade_points"]]
+    for by in ("department", "province"):
+        pd.testing.assert_frame_equal(
+            aggregate(narrow, by=by, end="2023-01-09"), aggregate(joined, by=by, end="2023-01-09")
+        )
+    assert national_totals(narrow, end="2023-01-09") == national_totals(joined, end="2023-01-09")
+    assert national_totals(narrow, start="2023-01-09", end="2023-01-09") == national_totals(
+        joined, start="2023-01-09", end="2023-01-09"
+    )
 
 
 def _counts(*rows: tuple[str, str, str, str | None, int]) -> pd.DataFrame:
