@@ -1,0 +1,24 @@
+"""The day map's fixed costs: shortcuts that must give exactly what the longer way gave."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+from shapely.geometry import Polygon
+
+from protestmap.maps.day import feature_collection
+
+
+def test_feature_collection_is_what_to_json_gives(inei) -> None:
+    frame = inei.departments[["ubigeo", "name", "geometry"]].assign(label=["<b>&amp;</b>"] * 25)
+    assert json.dumps(feature_collection(frame)) == json.dumps(json.loads(frame.to_json()))
+    assert len(feature_collection(frame)["features"]) == 25
+
+
+def test_feature_collection_keeps_the_crs_member_of_another_crs() -> None:
+    square = Polygon([(0, 0), (1000, 0), (1000, 1000), (0, 1000)])
+    frame = gpd.GeoDataFrame({"ubigeo": ["01"]}, geometry=[square], crs="EPSG:5387")
+    collection = feature_collection(frame)
+    assert collection["crs"]["properties"]["name"] == "urn:ogc:def:crs:EPSG::5387"
+    assert json.dumps(collection) == json.dumps(json.loads(frame.to_json()))
