@@ -8,6 +8,7 @@ import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon
 
 import protestmap
+from protestmap.dataset.schema import EVENT_TYPES
 from protestmap.pipeline import prepare as prepare_incidents
 from protestmap.spatial.aggregate import (
     active_on,
@@ -181,6 +182,21 @@ def test_totals_read_only_the_columns_they_need(joined: pd.DataFrame) -> None:
     assert national_totals(narrow, start="2023-01-09", end="2023-01-09") == national_totals(
         joined, start="2023-01-09", end="2023-01-09"
     )
+
+
+@pytest.mark.parametrize(
+    ("by", "start", "end"), [("department", None, "2023-01-09"), ("province", "2023-01-01", "2023-02-15")]
+)
+def test_type_counts_match_a_crosstab(joined: pd.DataFrame, by: str, start: str | None, end: str) -> None:
+    column = {"department": "department_code", "province": "province_code"}[by]
+    rows = within(joined, start=start, end=end)
+    rows = rows[rows[column].notna()]
+    expected = pd.crosstab(rows[column], rows["event_type"])
+    table = aggregate(joined, by=by, start=start, end=end).set_index("ubigeo")
+    assert set(table.index) == set(expected.index)
+    for kind in EVENT_TYPES:
+        counts = expected[kind] if kind in expected.columns else pd.Series(0, index=expected.index)
+        assert table[f"n_{kind}"].to_dict() == counts.to_dict(), kind
 
 
 def _counts(*rows: tuple[str, str, str, str | None, int]) -> pd.DataFrame:
