@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import geopandas as gpd
 from shapely.geometry import Polygon
@@ -22,3 +24,19 @@ def test_feature_collection_keeps_the_crs_member_of_another_crs() -> None:
     collection = feature_collection(frame)
     assert collection["crs"]["properties"]["name"] == "urn:ogc:def:crs:EPSG::5387"
     assert json.dumps(collection) == json.dumps(json.loads(frame.to_json()))
+
+
+def test_timeline_templates_are_compiled_when_first_used_and_once() -> None:
+    script = """
+import datetime as dt
+from protestmap.maps import elements
+from protestmap.maps.day import render_date_map
+lazy = [vars(cls)["_template"] for cls in (elements.TimelineControls, elements.TimelineController)]
+assert all(t.compiled is None for t in lazy), "compiled on import"
+first = elements.TimelineControls._template
+assert first is elements.TimelineControls(modes=[(0, "all")], selected=0)._template is lazy[0].compiled
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

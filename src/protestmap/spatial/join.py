@@ -10,7 +10,7 @@ against the unit its row states; mismatches and points outside Peru are listed, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from protestmap import settings
 
@@ -197,7 +197,7 @@ def join_incidents(incidents: gpd.GeoDataFrame, boundaries: Boundaries | None) -
     return JoinResult(out, _mismatches(out, by_point, ubigeo, polygon, boundaries))
 
 
-def _agrees(stated: object, found: object) -> bool:
+def _agrees(stated: Any, found: Any) -> bool:
     """Tell whether a point's polygon confirms its stated unit (or stands in for a missing one)."""
     import pandas as pd
 
