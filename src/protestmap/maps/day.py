@@ -162,18 +162,18 @@ def _choropleth(
 def _span_polygons(units: dict[str, gpd.GeoDataFrame], rows: pd.DataFrame, colour: str) -> Any | None:
     """Outlines of regional strikes and curfews: context only, so they take no clicks."""
     import geopandas as gpd
-    import pandas as pd
 
     codes = rows.loc[rows["scope"] == "regional", "ubigeo"].dropna().astype(str).unique()
-    shapes = []
-    for code in codes:
-        layer = units["department"] if len(code) == 2 else units["province"]
-        shapes.append(layer[layer["ubigeo"] == code[:4]])
-    if not shapes:
+    if len(codes) == 0:
         return None
-    frame = gpd.GeoDataFrame(pd.concat(shapes, ignore_index=True), crs="EPSG:4326")
+    shapes: dict[str, dict[str, Any]] = {
+        level: dict(zip(layer["ubigeo"], layer.geometry, strict=True)) for level, layer in units.items()
+    }
+    found = [(code[:4], shapes["department" if len(code) == 2 else "province"].get(code[:4])) for code in codes]
+    found = [(code, shape) for code, shape in found if shape is not None]
+    frame = gpd.GeoDataFrame({"ubigeo": [code for code, _ in found]}, geometry=[s for _, s in found], crs="EPSG:4326")
     return GeoJsonLayer(
-        feature_collection(frame[["ubigeo", "geometry"]]),
+        feature_collection(frame),
         style={"fillColor": colour, "color": colour, "weight": 1.5, "fillOpacity": 0.18, "dashArray": "4 3"},
         control=False,
         interactive=False,
