@@ -17,6 +17,7 @@ from protestmap.spatial.aggregate import (
     daily_blockade_points,
     load_population,
     national_totals,
+    unit_sums,
     within,
 )
 from protestmap.spatial.join import join_incidents, points_to_units
@@ -197,6 +198,17 @@ def test_type_counts_match_a_crosstab(joined: pd.DataFrame, by: str, start: str 
     for kind in EVENT_TYPES:
         counts = expected[kind] if kind in expected.columns else pd.Series(0, index=expected.index)
         assert table[f"n_{kind}"].to_dict() == counts.to_dict(), kind
+
+
+@pytest.mark.parametrize("by", ["department", "province"])
+@pytest.mark.parametrize(("start", "end"), [(None, "2023-01-09"), ("2023-01-09", "2023-01-09"), (None, "2020-01-01")])
+def test_unit_sums_are_the_aggregate_columns(joined: pd.DataFrame, by: str, start: str | None, end: str) -> None:
+    table = aggregate(joined, by=by, start=start, end=end).set_index("ubigeo")
+    for measure in ("fatalities", "injured", "arrested"):
+        sums = unit_sums(joined, measure, by=by, start=start, end=end)
+        pd.testing.assert_series_equal(sums.sort_index(), table[measure].sort_index(), check_names=False)
+    with pytest.raises(ValueError, match="blockade_points"):
+        unit_sums(joined, "blockade_points", by=by)
 
 
 def _counts(*rows: tuple[str, str, str, str | None, int]) -> pd.DataFrame:

@@ -208,12 +208,11 @@ def _title(
 
 def _choropleths(fmap: folium.Map, prepared: MapInput, day: dt.date, *, level: str, text: Catalogue) -> Any:
     """Add the deaths and deaths-per-100,000 choropleths; return the units drawn per level."""
-    from protestmap.spatial.aggregate import aggregate, load_population
+    from protestmap.spatial.aggregate import load_population, unit_sums
 
     assert prepared.boundaries is not None  # checked by the caller
     units = {"department": prepared.boundaries.departments, "province": prepared.boundaries.provinces}
-    values = aggregate(prepared.joined, by=level, end=_timestamp(day))
-    deaths = values.set_index("ubigeo")["fatalities"].fillna(0)
+    deaths = unit_sums(prepared.joined, "fatalities", by=level, end=_timestamp(day)).fillna(0)
     window = Window().label(text)
     where = text(f"level.{level}")
     shown = units[level]

@@ -35,6 +35,7 @@ __all__ = [
     "daily_blockade_points",
     "load_population",
     "national_totals",
+    "unit_sums",
     "within",
 ]
 
@@ -187,6 +188,37 @@ def aggregate(
         table[f"{measure}_per_100k"] = rate.round(2)
     ordered = table.sort_values(["fatalities", "injured", "ubigeo"], ascending=[False, False, True])
     return ordered.reset_index(drop=True)
+
+
+def unit_sums(
+    joined: pd.DataFrame, measure: str, *, by: str = "department", start: Day | None = None, end: Day | None = None
+) -> pd.Series:
+    """Sum one outcome per unit over a window: :func:`aggregate`'s column without the rest of its table.
+
+    Parameters
+    ----------
+    joined
+        Joined incidents.
+    measure
+        ``fatalities``, ``injured`` or ``arrested`` (not ``blockade_points``, which is not a sum).
+    by
+        ``department`` or ``province``.
+    start, end
+        Inclusive bounds on ``event_date``.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by ``ubigeo``: every unit with at least one incident in the window; ``<NA>`` where
+        none of its incidents has a count.
+    """
+    if measure not in _ADDED:
+        message = f"unit_sums adds up {', '.join(_ADDED)}; got {measure!r}"
+        raise ValueError(message)
+    column = UNIT_LEVELS[by]
+    rows = within(_narrow(joined, [column, "event_date", measure]), start=start, end=end)
+    rows = rows[rows[column].notna()]
+    return rows.groupby(column)[measure].sum(min_count=1).astype("Int64").rename_axis("ubigeo")
 
 
 def national_totals(joined: pd.DataFrame, *, start: Day | None = None, end: Day | None = None) -> dict[str, int]:
