@@ -16,6 +16,7 @@ from protestmap.spatial.aggregate import (
     daily,
     daily_blockade_points,
     load_population,
+    national_sums,
     national_totals,
     unit_sums,
     within,
@@ -209,6 +210,12 @@ def test_unit_sums_are_the_aggregate_columns(joined: pd.DataFrame, by: str, star
         pd.testing.assert_series_equal(sums.sort_index(), table[measure].sort_index(), check_names=False)
     with pytest.raises(ValueError, match="blockade_points"):
         unit_sums(joined, "blockade_points", by=by)
+
+
+@pytest.mark.parametrize(("start", "end"), [(None, "2023-01-09"), ("2023-01-09", "2023-01-09"), ("2023-01-04", None)])
+def test_national_sums_are_the_national_totals(joined: pd.DataFrame, start: str | None, end: str | None) -> None:
+    totals = national_totals(joined, start=start, end=end)
+    assert national_sums(joined, start=start, end=end) == {m: totals[m] for m in ("fatalities", "injured", "arrested")}
 
 
 def _counts(*rows: tuple[str, str, str, str | None, int]) -> pd.DataFrame:

@@ -183,11 +183,11 @@ def _span_polygons(units: dict[str, gpd.GeoDataFrame], rows: pd.DataFrame, colou
 def _title(
     joined: pd.DataFrame, frames: dict[str, pd.DataFrame], day: dt.date, text: Catalogue, *, as_of: dt.date | None
 ) -> str:
-    from protestmap.spatial.aggregate import national_totals
+    from protestmap.spatial.aggregate import national_sums
 
     stamp = _timestamp(day)
-    today = national_totals(joined, start=stamp, end=stamp)
-    to_date = national_totals(joined, end=stamp)
+    today = national_sums(joined, start=stamp, end=stamp)
+    to_date = national_sums(joined, end=stamp)
     national_blocks = frames["blockades"][frames["blockades"]["scope"] == "national"]["blockade_points"].dropna()
     strikes = frames["strikes"]["admin1"].dropna().nunique()
     emergency = frames["curfews"]

@@ -34,6 +34,7 @@ __all__ = [
     "daily",
     "daily_blockade_points",
     "load_population",
+    "national_sums",
     "national_totals",
     "unit_sums",
     "within",
@@ -219,6 +220,15 @@ def unit_sums(
     rows = within(_narrow(joined, [column, "event_date", measure]), start=start, end=end)
     rows = rows[rows[column].notna()]
     return rows.groupby(column)[measure].sum(min_count=1).astype("Int64").rename_axis("ubigeo")
+
+
+def national_sums(joined: pd.DataFrame, *, start: Day | None = None, end: Day | None = None) -> dict[str, int]:
+    """Sum deaths, injuries and detentions in the whole country over the window, national rows included.
+
+    :func:`national_totals` without the blockade points, whose per-day rule costs more than the sums.
+    """
+    rows = within(_narrow(joined, ["event_date", *_ADDED]), start=start, end=end)
+    return {m: int(rows[m].sum()) for m in _ADDED}
 
 
 def national_totals(joined: pd.DataFrame, *, start: Day | None = None, end: Day | None = None) -> dict[str, int]:
