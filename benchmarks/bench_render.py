@@ -20,7 +20,11 @@
 
    ``python benchmarks/bench_render.py timeline-1k`` runs case 4 alone.
 
-Run: PROTESTMAP_BOUNDARIES=../shared/boundaries python benchmarks/bench_render.py [--timeline]
+Case 1 byte-compiles protestmap's modules first, as installing the wheel does (the folium
+script's libraries are installed, hence compiled); ``--from-source`` skips that step, so that
+under ``PYTHONDONTWRITEBYTECODE=1`` each run compiles protestmap's sources again.
+
+Run: PROTESTMAP_BOUNDARIES=../shared/boundaries python benchmarks/bench_render.py [--timeline] [--from-source]
 """
 
 from __future__ import annotations
@@ -252,7 +256,23 @@ def _spread(values: list[float]) -> str:
     return f"min {min(values):.2f} / median {statistics.median(values):.2f} / max {max(values):.2f} s"
 
 
-def day_map_against_folium(out: Path, runs: int = 3) -> None:
+def byte_compile_protestmap() -> str:
+    """Byte-compile the package's modules, as installing its wheel does; say what was done.
+
+    The libraries the folium script imports are installed wheels, compiled at install time. Run
+    from a source tree under ``PYTHONDONTWRITEBYTECODE=1`` (as on the shared machine), every fresh
+    interpreter compiled the protestmap modules it imports from source instead.
+    The ``__pycache__`` folders written are ignored by git.
+    """
+    import compileall
+
+    package = Path(__file__).resolve().parents[1] / "src" / "protestmap"
+    compiled = compileall.compile_dir(str(package), quiet=1)
+    unset = "" if sys.flags.dont_write_bytecode else " (PYTHONDONTWRITEBYTECODE is not set here: no difference)"
+    return f"protestmap's modules byte-compiled first, as an installed wheel's are{unset}" if compiled else ""
+
+
+def day_map_against_folium(out: Path, runs: int = 3, *, source_only: bool = False) -> None:
     from protestmap.dataset.load import default_data_dir
 
     boundaries = os.environ.get("PROTESTMAP_BOUNDARIES")
@@ -265,6 +285,8 @@ def day_map_against_folium(out: Path, runs: int = 3) -> None:
             day=DAY, data=data, boundaries=boundaries, out=str(out / "folium.html")
         ),
     }
+    if not source_only:
+        print(byte_compile_protestmap())
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in scripts}
     for _ in range(runs):  # interleaved, so both see the same machine load
         for name, script in scripts.items():
@@ -313,7 +335,7 @@ def main() -> None:
     prepared = prepare_incidents()
     render_date_map(prepared, dt.date.fromisoformat(DAY))  # warm: class templates compiled on import
     template_compilations(prepared)
-    day_map_against_folium(out)
+    day_map_against_folium(out, source_only="--from-source" in sys.argv)
     if "--timeline" in sys.argv:
         timeline_benchmark(prepared, out)
         bench_1k_timeline(prepared)

@@ -8,6 +8,7 @@ import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon
 
 import protestmap
+from protestmap.dataset.schema import EVENT_TYPES
 from protestmap.pipeline import prepare as prepare_incidents
 from protestmap.spatial.aggregate import (
     active_on,
@@ -15,7 +16,9 @@ from protestmap.spatial.aggregate import (
     daily,
     daily_blockade_points,
     load_population,
+    national_sums,
     national_totals,
+    unit_sums,
     within,
 )
 from protestmap.spatial.join import join_incidents, points_to_units
@@ -91,6 +94,26 @@ def test_point_outside_peru_is_flagged(inei) -> None:
     assert "outside every province polygon" in flagged["reason"]
 
 
+def test_mismatch_distance_is_measured_as_on_the_whole_projected_layer(inei) -> None:
+    geocoded = protestmap.geocode_incidents(protestmap.load_incidents()).incidents
+    row = geocoded.index[geocoded["event_id"] == "2023-01-28-lima-march-and-death"][0]
+    geocoded.loc[row, "geometry"] = Point(-77.5, -12.5)
+    flagged = join_incidents(geocoded, inei).mismatches.set_index("event_id")
+    stated = str(geocoded.loc[row, "ubigeo"])[:4]
+    layer = inei.provinces.set_index("ubigeo").to_crs("EPSG:5387").geometry
+    point = gpd.GeoSeries([Point(-77.5, -12.5)], crs="EPSG:4326").to_crs("EPSG:5387").iloc[0]
+    expected = round(float(point.distance(layer[stated])) / 1000, 2)
+    assert flagged.loc["2023-01-28-lima-march-and-death", "distance_km"] == expected > 30
+
+
+def test_no_mismatch_gives_an_empty_table_with_its_columns(inei) -> None:
+    geocoded = protestmap.geocode_incidents(protestmap.load_incidents()).incidents
+    placed = geocoded[geocoded["event_id"] == "2023-01-28-lima-march-and-death"]
+    mismatches = join_incidents(placed, inei).mismatches
+    assert mismatches.empty
+    assert list(mismatches.columns) == ["event_id", "stated", "polygon", "distance_km", "explained", "reason"]
+
+
 @pytest.fixture(scope="module")
 def joined() -> pd.DataFrame:
     return prepare_incidents().joined
@@ -148,6 +171,51 @@ def test_national_totals_include_national_rows(joined: pd.DataFrame) -> None:
     # the national 37, and a day's count is not added to the next day's: the peak is 46
     assert totals["blockade_points"] == 46
     assert totals["arrested"] == int(within(joined, start="2023-01-04", end="2023-01-06")["arrested"].sum())
+
+
+def test_totals_read_only_the_columns_they_need(joined: pd.DataFrame) -> None:
+    needed = ["event_date", "event_type", "scope", "ubigeo", "department_code", "province_code"]
+    narrow = joined[[*needed, "fatalities", "injured", "arrested", "blockade_points"]]
+    for by in ("department", "province"):
+        pd.testing.assert_frame_equal(
+            aggregate(narrow, by=by, end="2023-01-09"), aggregate(joined, by=by, end="2023-01-09")
+        )
+    assert national_totals(narrow, end="2023-01-09") == national_totals(joined, end="2023-01-09")
+    assert national_totals(narrow, start="2023-01-09", end="2023-01-09") == national_totals(
+        joined, start="2023-01-09", end="2023-01-09"
+    )
+
+
+@pytest.mark.parametrize(
+    ("by", "start", "end"), [("department", None, "2023-01-09"), ("province", "2023-01-01", "2023-02-15")]
+)
+def test_type_counts_match_a_crosstab(joined: pd.DataFrame, by: str, start: str | None, end: str) -> None:
+    column = {"department": "department_code", "province": "province_code"}[by]
+    rows = within(joined, start=start, end=end)
+    rows = rows[rows[column].notna()]
+    expected = pd.crosstab(rows[column], rows["event_type"])
+    table = aggregate(joined, by=by, start=start, end=end).set_index("ubigeo")
+    assert set(table.index) == set(expected.index)
+    for kind in EVENT_TYPES:
+        counts = expected[kind] if kind in expected.columns else pd.Series(0, index=expected.index)
+        assert table[f"n_{kind}"].to_dict() == counts.to_dict(), kind
+
+
+@pytest.mark.parametrize("by", ["department", "province"])
+@pytest.mark.parametrize(("start", "end"), [(None, "2023-01-09"), ("2023-01-09", "2023-01-09"), (None, "2020-01-01")])
+def test_unit_sums_are_the_aggregate_columns(joined: pd.DataFrame, by: str, start: str | None, end: str) -> None:
+    table = aggregate(joined, by=by, start=start, end=end).set_index("ubigeo")
+    for measure in ("fatalities", "injured", "arrested"):
+        sums = unit_sums(joined, measure, by=by, start=start, end=end)
+        pd.testing.assert_series_equal(sums.sort_index(), table[measure].sort_index(), check_names=False)
+    with pytest.raises(ValueError, match="blockade_points"):
+        unit_sums(joined, "blockade_points", by=by)
+
+
+@pytest.mark.parametrize(("start", "end"), [(None, "2023-01-09"), ("2023-01-09", "2023-01-09"), ("2023-01-04", None)])
+def test_national_sums_are_the_national_totals(joined: pd.DataFrame, start: str | None, end: str | None) -> None:
+    totals = national_totals(joined, start=start, end=end)
+    assert national_sums(joined, start=start, end=end) == {m: totals[m] for m in ("fatalities", "injured", "arrested")}
 
 
 def _counts(*rows: tuple[str, str, str, str | None, int]) -> pd.DataFrame:

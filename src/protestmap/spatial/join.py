@@ -10,7 +10,7 @@ against the unit its row states; mismatches and points outside Peru are listed, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from protestmap import settings
 
@@ -197,6 +197,13 @@ def join_incidents(incidents: gpd.GeoDataFrame, boundaries: Boundaries | None) -
     return JoinResult(out, _mismatches(out, by_point, ubigeo, polygon, boundaries))
 
 
+def _agrees(stated: Any, found: Any) -> bool:
+    """Tell whether a point's polygon confirms its stated unit (or stands in for a missing one)."""
+    import pandas as pd
+
+    return bool(pd.notna(found) and (pd.isna(stated) or str(found).startswith(str(stated)[:4])))
+
+
 def _mismatches(
     out: gpd.GeoDataFrame,
     by_point: pd.Series,
@@ -206,13 +213,18 @@ def _mismatches(
 ) -> pd.DataFrame:
     import pandas as pd
 
-    provinces = boundaries.provinces.set_index("ubigeo").to_crs(_METRIC_CRS).geometry
-    points = out.geometry.to_crs(_METRIC_CRS)
+    columns = ["event_id", "stated", "polygon", "distance_km", "explained", "reason"]
+    flagged = [index for index in out.index[by_point] if not _agrees(ubigeo[index], polygon[index])]
+    if not flagged:
+        return pd.DataFrame([], columns=columns)
+    # Only the flagged points and their stated provinces are projected (distances need metres).
+    stated_codes = {str(ubigeo[index])[:4] for index in flagged if pd.notna(ubigeo[index])}
+    provinces = boundaries.provinces.set_index("ubigeo")
+    provinces = provinces[provinces.index.isin(stated_codes)].to_crs(_METRIC_CRS).geometry
+    points = out.geometry.loc[flagged].to_crs(_METRIC_CRS)
     rows = []
-    for index in out.index[by_point]:
+    for index in flagged:
         stated, found = ubigeo[index], polygon[index]
-        if pd.notna(found) and (pd.isna(stated) or str(found).startswith(str(stated)[:4])):
-            continue
         distance = None
         if pd.notna(stated) and str(stated)[:4] in provinces.index:
             distance = round(float(points[index].distance(provinces[str(stated)[:4]])) / 1000, 2)
@@ -231,7 +243,6 @@ def _mismatches(
                 "reason": reason,
             }
         )
-    columns = ["event_id", "stated", "polygon", "distance_km", "explained", "reason"]
     return pd.DataFrame(rows, columns=columns)
 
 
