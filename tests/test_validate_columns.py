@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -12,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from protestmap.dataset import schema
+from protestmap.dataset import _fastcsv, schema
 from protestmap.dataset._columns import Columns
 from protestmap.dataset._csv import Table, read_records, read_table
-from protestmap.dataset._fastcsv import WHITESPACE, blank, read_clean, trim
+from protestmap.dataset._fastcsv import WHITESPACE, blank, read_clean, text_after_quotes, trim
 from protestmap.pipeline import load_dataset
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
@@ -51,6 +53,42 @@ def test_one_pass_reading_equals_record_by_record_reading(tmp_path: Path, body: 
     path = tmp_path / "t.csv"
     path.write_bytes(raw + (HEADER + "".join(body)).encode())
     _same(read_table(path, ("a", "b", "c")), read_records(path, ("a", "b", "c")))
+
+
+# The rule text_after_quotes implements, as the regular expression the scan used before: a run of
+# quotes followed by text, odd inside a field or even at the start of one.
+AFTER_QUOTE = re.compile(rb'"(?:(?<=[^,\r\n"]")(?:"")*|(?<=[,\r\n]")(?:"")*")[^",\r\n]')
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    raw=st.lists(st.sampled_from([b'"', b",", b"\n", b"\r", b"a"]), max_size=30),
+    cut=st.tuples(st.integers(0, 30), st.integers(0, 30)),
+)
+def test_quote_runs_followed_by_text_are_found_where_the_regex_finds_them(
+    raw: list[bytes], cut: tuple[int, int]
+) -> None:
+    buffer = b"".join(raw)
+    start, stop = min(cut[0], len(buffer)), min(max(cut), len(buffer))
+    expected = [m.start() for m in AFTER_QUOTE.finditer(buffer, start, stop)]
+    assert text_after_quotes(bytearray(buffer), start, stop).tolist() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.lists(st.sampled_from(PIECES), max_size=40), size=st.integers(1, 9))
+def test_the_scan_counts_the_same_in_tiny_reads_as_in_one(body: list[str], size: int) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.csv"
+        path.write_bytes((HEADER + "".join(body)).encode())
+        whole = _fastcsv._scan(path)
+        chunk = _fastcsv._CHUNK
+        try:
+            _fastcsv._CHUNK = size  # lines now span many reads, and some are longer than the buffer
+            assert _fastcsv._scan(path) == whole
+        finally:
+            _fastcsv._CHUNK = chunk
 
 
 def test_clean_files_take_the_one_pass_path_and_damaged_ones_do_not(tmp_path: Path) -> None:
@@ -92,6 +130,25 @@ def test_checks_find_defects_in_any_chunk_on_the_right_line() -> None:
     c.integer("n")
     assert sorted((p.row, p.column) for p in out) == [(14, "note"), (25, "note"), (43, "id"), (47, "n")]
     assert "first on row 5" in next(p.reason for p in out if p.column == "id")
+
+
+VALUES = ["3", " 3", "03", "", " ", "x", "-1", "1e3", "99999999", "2023-01-09", "2023-02-30", "1996-12-31", "\u0661"]
+VALUE_CHECKS = {"integer": lambda c: c.integer("v", allowed=(0, 1, 3)), "date": lambda c: c.date("v")}
+
+
+@settings(max_examples=100, deadline=None)
+@given(cells=st.lists(st.sampled_from(VALUES), min_size=1, max_size=30), size=st.integers(1, 7))
+@pytest.mark.parametrize("check", VALUE_CHECKS.values(), ids=VALUE_CHECKS.keys())
+def test_value_checks_give_each_row_what_its_cell_alone_gives(check: Callable, cells: list[str], size: int) -> None:
+    out: list = []
+    got = check(Columns(_chunked([{"v": cell} for cell in cells], size), out)).tolist()
+    alone, expected = [], []
+    for row, cell in enumerate(cells, start=2):
+        one: list = []
+        alone.append(check(Columns(_chunked([{"v": cell}], 1), one)).tolist()[0])
+        expected += [(row, p.column, p.reason) for p in one]
+    assert got == alone
+    assert sorted((p.row, p.column, p.reason) for p in out) == sorted(expected)
 
 
 @pytest.mark.parametrize("impossible", [[], ["2023-02-30"]], ids=["arrow-cast", "cut-out-parts"])

@@ -104,11 +104,13 @@ class Columns:
         self._filled: dict[str, np.ndarray] = {}
         self._as_read: set[str] = set()
         self._ends: dict[str, CellEnds] = {}
+        self._codes: dict[str, tuple[np.ndarray, pa.Array]] = {}
 
     def keep_stripped_only(self) -> None:
         """Drop every cached array but the stripped columns (which the loader reuses), to free memory."""
         self._filled.clear()
         self._ends.clear()
+        self._codes.clear()
 
     def ends(self, column: str) -> CellEnds:
         """Return the first byte, last byte and byte length of each raw cell (see :func:`ends`)."""
@@ -256,31 +258,60 @@ class Columns:
         self.fail(filled & ~known, column, lambda v: f"unknown value {v!r}; expected one of: {', '.join(words)}")
         return filled & known
 
+    def distinct(self, column: str) -> tuple[np.ndarray, Columns]:
+        """Return each row's code for its stripped cell of ``column``, and the columns of the distinct values.
+
+        A check that depends on nothing but the cell's value runs once per distinct value on the
+        columns returned, and ``result[codes]`` spreads its answer back over the rows.
+
+        Parameters
+        ----------
+        column
+            A column of the table.
+
+        Returns
+        -------
+        tuple
+            Each row's code, and a one-column :class:`Columns` of the distinct values in code order.
+        """
+        if column not in self._codes:
+            self._codes[column] = encode(self.get(column))
+        codes, values = self._codes[column]
+        table = Table(self.table.path, [column], pa.table({column: values}), np.arange(len(values)))
+        return codes, Columns(table, [])
+
     def integer(self, column: str, *, allowed: Sequence[int] | None = None) -> np.ndarray:
         """Report cells that are not counts (or not in ``allowed``); return the numbers, -1 for none."""
+        codes, each = self.distinct(column)
+        numbers, odd = each._counts(column)
+        self.fail(odd[codes], column, schema.count_problem)
+        if allowed is not None:
+            refused = (numbers >= 0) & ~np.isin(numbers, allowed)
+            shown = ", ".join(map(str, allowed))
+            self.fail(refused[codes], column, lambda v: f"{int(v)} is not one of {shown}")
+            numbers[refused] = -1
+        return numbers[codes]
+
+    def _counts(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """Read the cells of ``column`` as counts: the numbers (-1 for none), and which cells are not counts."""
         filled, short = self.filled(column), self.matches(column, _COUNT)
         numbers = self.numbers(short, column, pa.int64())
         odd = filled & ~(short & (numbers <= schema.MAX_COUNT))
         for row, cell in zip(np.flatnonzero(odd).tolist(), self.values(odd, column), strict=True):
             numbers[row] = -1 if schema.count_problem(cell) else int(cell)
-        self.fail(odd, column, schema.count_problem)
-        if allowed is not None:
-            refused = (numbers >= 0) & ~np.isin(numbers, allowed)
-            shown = ", ".join(map(str, allowed))
-            self.fail(refused, column, lambda v: f"{int(v)} is not one of {shown}")
-            numbers[refused] = -1
-        return numbers
+        return numbers, odd
 
     def date(self, column: str) -> np.ndarray:
         """Report cells that are not real dates in range; return ``yyyymmdd`` numbers, -1 for none."""
-        filled, shaped = self.filled(column), self.matches(column, _DATE)
-        year, month, day = self._calendar_parts(shaped, column)
+        codes, each = self.distinct(column)
+        filled, shaped = each.filled(column), each.matches(column, _DATE)
+        year, month, day = each._calendar_parts(shaped, column)
         real = shaped & _real_dates(year, month, day)
-        self.fail(filled & ~real, column, lambda v: f"{v!r} is not a real date in YYYY-MM-DD form")
+        self.fail((filled & ~real)[codes], column, lambda v: f"{v!r} is not a real date in YYYY-MM-DD form")
         key = year * 10_000 + month * 100 + day
         outside = real & ((key < _key(schema.DATE_MIN)) | (key > _key(schema.DATE_MAX)))
-        self.fail(outside, column, lambda v: f"{v} is outside {schema.DATE_MIN}..{schema.DATE_MAX}")
-        return np.where(real & ~outside, key, -1)
+        self.fail(outside[codes], column, lambda v: f"{v} is outside {schema.DATE_MIN}..{schema.DATE_MAX}")
+        return np.where(real & ~outside, key, -1)[codes]
 
     def _calendar_parts(self, shaped: np.ndarray, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Split the ``YYYY-MM-DD`` cells of ``shaped`` into year, month and day; -1 elsewhere.
@@ -327,8 +358,8 @@ class Columns:
             return
         combined = np.zeros(rows.size, dtype=np.int64)
         for column in columns:
-            codes, distinct = encode(self.get(column).take(rows))
-            combined = _recode(combined * len(distinct) + codes)
+            codes, each = self.distinct(column)
+            combined = _recode(combined * each.rows + codes[rows])
         first = _firsts(combined)[0]
         keys = zip(*(self.get(c).take(rows[first]).to_pylist() for c in columns), strict=True)
         found = {group: problems for group, key in enumerate(keys) if (problems := check(*key))}

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
@@ -34,6 +33,7 @@ __all__ = [
     "ends",
     "re2_class",
     "read_clean",
+    "text_after_quotes",
     "trim",
 ]
 
@@ -44,10 +44,10 @@ _CHUNK = 1 << 23
 _NEWLINE, _RETURN = ord("\n"), ord("\r")
 #: Bytes per pyarrow block, and so per chunk of each column: few chunks keep per-chunk work small.
 _BLOCK = 1 << 23
-#: A run of quotes followed by text: an odd run inside a field (a closing quote, or quotes in an
-#: unquoted field) or an even run at the start of a field (an empty quoted field). The csv module
-#: refuses the first kind of each after a closing quote; lines holding one are checked with it.
-_AFTER_QUOTE = re.compile(rb'"(?:(?<=[^,\r\n"]")(?:"")*|(?<=[,\r\n]")(?:"")*")[^",\r\n]')
+#: Bytes that end a field; a quote run's neighbours decide whether text follows a closing quote.
+_FIELD_ENDS = np.zeros(256, dtype=bool)
+_FIELD_ENDS[[ord(","), _RETURN, _NEWLINE]] = True
+_QUOTE = ord('"')
 
 
 def re2_class(chars: str, *, negate: bool = False) -> str:
@@ -89,9 +89,10 @@ def _ends(chunk: pa.Array) -> CellEnds:
     _, offsets, data = chunk.buffers()
     offsets = np.frombuffer(offsets, dtype=np.int32)[chunk.offset : chunk.offset + len(chunk) + 1]
     data = np.frombuffer(data, dtype=np.uint8) if data is not None and data.size else np.zeros(1, np.uint8)
-    lengths = np.diff(offsets)
-    first = np.where(lengths > 0, data[np.minimum(offsets[:-1], data.size - 1)], 0)
-    last = np.where(lengths > 0, data[np.maximum(offsets[1:] - 1, 0)], 0)
+    starts, stops = offsets[:-1], offsets[1:]
+    lengths, empty = stops - starts, starts == stops
+    first, last = data.take(starts, mode="clip"), data.take(stops - 1, mode="clip")
+    first[empty], last[empty] = 0, 0
     return CellEnds(first, last, lengths)
 
 
@@ -191,7 +192,7 @@ def _header(path: Path) -> list[str] | None:
     return names if clean and not first.startswith(b"\xef\xbb\xbf") else None
 
 
-def _quotes_ok(line: bytes) -> bool:
+def _quotes_ok(line: bytes | bytearray) -> bool:
     try:
         next(csv.reader([line.decode("utf-8")], strict=True))
     except (UnicodeDecodeError, csv.Error):
@@ -199,15 +200,50 @@ def _quotes_ok(line: bytes) -> bool:
     return True
 
 
-def _bad_quote(buffer: bytes, start: int, stop: int) -> bool:
+def text_after_quotes(buffer: bytes | bytearray, start: int, stop: int) -> np.ndarray:
+    """Find the runs of quotes in ``buffer[start:stop]`` that text follows where the csv module may refuse it.
+
+    Two kinds: an odd run inside a field (a closing quote, or quotes in an unquoted field) and an
+    even run at the start of a field (an empty quoted field), each followed by a byte that neither
+    ends the field nor is a quote. The byte before ``start`` may be looked at; none after ``stop``.
+
+    Parameters
+    ----------
+    buffer
+        Bytes of a CSV file.
+    start, stop
+        The part to search.
+
+    Returns
+    -------
+    numpy.ndarray
+        The offset of the first quote of each such run, in order.
+    """
+    view = np.frombuffer(buffer, dtype=np.uint8, count=stop)
+    quotes = np.flatnonzero(view[start:] == _QUOTE) + start
+    if not quotes.size:
+        return quotes
+    starts = np.diff(quotes, prepend=-2) != 1
+    firsts, lasts = quotes[starts], quotes[np.append(starts[1:], True)]
+    inside = (firsts > 0) & (lasts + 1 < stop)
+    firsts, lasts = firsts[inside], lasts[inside]
+    before, after = view[firsts - 1], view[lasts + 1]
+    odd = (lasts - firsts) % 2 == 0
+    in_field = ~_FIELD_ENDS[before] & (before != _QUOTE) & odd
+    at_start = _FIELD_ENDS[before] & ~odd
+    return firsts[(in_field | at_start) & ~_FIELD_ENDS[after]]
+
+
+def _bad_quote(buffer: bytes | bytearray, start: int, stop: int) -> bool:
     """Tell whether a line of ``buffer[start:stop]`` has text after a closing quote."""
-    found = _AFTER_QUOTE.search(buffer, start, stop)
-    while found is not None:
-        begin, end = buffer.rfind(b"\n", 0, found.start()) + 1, buffer.find(b"\n", found.end(), stop)
-        end = stop if end < 0 else end
-        if not _quotes_ok(buffer[begin:end]):
+    line_end = start
+    for found in text_after_quotes(buffer, start, stop).tolist():
+        if found < line_end:
+            continue
+        begin, line_end = buffer.rfind(b"\n", 0, found) + 1, buffer.find(b"\n", found, stop)
+        line_end = stop if line_end < 0 else line_end
+        if not _quotes_ok(buffer[begin:line_end]):
             return True
-        found = _AFTER_QUOTE.search(buffer, end, stop)
     return False
 
 
@@ -222,26 +258,36 @@ def _last_line_ok(path: Path) -> bool:
     return (start > 0 or size <= _CHUNK) and _quotes_ok(body[start:])
 
 
+def _count_lines(buffer: bytearray, start: int, stop: int) -> int:
+    view = np.frombuffer(buffer, dtype=np.uint8, count=stop - start, offset=start)
+    return int(np.count_nonzero(view == _NEWLINE))
+
+
 def _scan(path: Path) -> int | None:
-    r"""Count the records after the header, or return None for a bare ``\r`` or a bad quote."""
-    counts, tail, last = np.zeros(3, dtype=np.int64), b"", b""
-    with path.open("rb") as handle:
+    r"""Count the records after the header, or return None for a bare ``\r`` or a bad quote.
+
+    The file is read into one reused buffer: the unfinished last line of each read, with the line end
+    before it (which the quote rule looks behind at), moves to the front and the next read follows it.
+    """
+    lines = cr = crlf = kept = 0
+    buffer, last = bytearray(2 * _CHUNK), b""
+    with path.open("rb", buffering=0) as handle:
         while True:
-            chunk = handle.read(_CHUNK)
-            buffer, skip = tail + chunk, int(tail[:1] == b"\n")
-            cut = buffer.rfind(b"\n") + 1 if chunk else len(buffer)
-            cut = max(cut, skip)
-            view = np.frombuffer(buffer, dtype=np.uint8, count=cut - skip, offset=skip)
-            counts[0] += np.count_nonzero(view == _NEWLINE)
-            if (view == _RETURN).any():
-                counts[1:] += (buffer.count(b"\r", skip, cut), buffer.count(b"\r\n", skip, cut))
+            if len(buffer) < kept + _CHUNK:  # a line longer than the buffer
+                buffer.extend(bytes(kept + _CHUNK - len(buffer)))
+            end = kept + handle.readinto(memoryview(buffer)[kept : kept + _CHUNK])
+            skip = int(kept > 0 and buffer[0] == _NEWLINE)
+            cut = max(buffer.rfind(b"\n", 0, end) + 1, skip) if end > kept else end
+            lines += _count_lines(buffer, skip, cut)
+            if buffer.find(b"\r", skip, cut) >= 0:
+                cr, crlf = cr + buffer.count(b"\r", skip, cut), crlf + buffer.count(b"\r\n", skip, cut)
             if _bad_quote(buffer, skip, cut):
                 return None
-            last = buffer[cut - 1 : cut] if cut > skip else last
-            tail = buffer[cut - 1 :] if cut > skip else buffer
-            if not chunk:
+            last = bytes(buffer[cut - 1 : cut]) if cut > skip else last
+            if end == kept:
                 break
-    lines, cr, crlf = (int(n) for n in counts)
+            start = cut - 1 if cut > skip else 0
+            buffer[: end - start], kept = buffer[start:end], end - start
     if cr != crlf:
         return None
     return lines - 1 + (last not in (b"\n", b""))
