@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import html
 import json
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from shapely.geometry import Point, Polygon, mapping
 from protestmap.maps.content import LAYERS, PopupBook, Window, tooltip_text
 from protestmap.maps.day import (
     _VIEW_COLUMNS,
+    _choropleth,
     _layer_masks,
     _marker_rows,
     _radius,
@@ -26,6 +28,8 @@ from protestmap.maps.day import (
     render_date_map,
 )
 from protestmap.maps.elements import GeoJsonLayer
+from protestmap.maps.i18n import catalogue
+from protestmap.maps.legend import DEATHS, RATE
 from protestmap.maps.page import new_map
 from protestmap.maps.shapes import UnitShapes, feature_collection
 from protestmap.pipeline import prepare as prepare_incidents
@@ -175,3 +179,46 @@ def test_markers_without_a_point_are_skipped(prepared) -> None:
     changed.joined.loc[second, "geometry"] = Point()  # empty
     before = render_date_map(prepared, DAY).protestmap_counts["deaths"]
     assert render_date_map(changed, DAY).protestmap_counts["deaths"] == before - 2
+
+
+def choropleth_the_long_way(units, deaths, population, text) -> dict:
+    """A frame of the units with their labels and fills, written out by ``to_json`` (what the day map did before)."""
+    frame = units[["ubigeo", "name", "geometry"]].copy()
+    counts = frame["ubigeo"].map(deaths).fillna(0).astype("int64")
+    people = None if population is None else frame["ubigeo"].map(population)
+    labels, fills = [], []
+    for i, (unit, count) in enumerate(zip(frame["name"], counts, strict=True)):
+        if people is None:
+            labels.append(text("tip.deaths", name=unit, value=count, window="w"))
+            fills.append(DEATHS.colour(count))
+        elif pd.isna(people.iloc[i]):
+            labels.append(text("tip.no_population", name=unit))
+            fills.append("#ffffff")
+        else:
+            value = count * 100_000 / float(people.iloc[i])
+            labels.append(text("tip.rate", name=unit, value=text.number(value), window="w"))
+            fills.append(RATE.colour(value))
+    frame["label"] = [html.escape(label) for label in labels]
+    frame["fill"] = fills
+    return json.loads(frame[["ubigeo", "label", "fill", "geometry"]].to_json())
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_choropleths_are_what_a_frame_written_by_to_json_gave(inei, lang) -> None:
+    text = catalogue(lang)
+    units = inei.provinces.iloc[::3]  # an index with gaps
+    deaths = pd.Series([3, 1, 12], index=[units["ubigeo"].iloc[0], units["ubigeo"].iloc[5], "9999"])
+    population = pd.Series(range(1000, 1000 + len(units)), index=units["ubigeo"]).iloc[::2]  # half the units
+    converted = UnitShapes({"province": units}).geometries("province")
+    for people in (None, population):
+        layer = _choropleth(
+            units, deaths, name="n", show=True, population=people, text=text, window="w", geometries=converted
+        )
+        assert json.dumps(layer.data) == json.dumps(choropleth_the_long_way(units, deaths, people, text))
+    assert {f["properties"]["fill"] for f in layer.data["features"]} >= {"#ffffff"}
+    projected = units.to_crs("EPSG:32718")  # another CRS: written by to_json, which names it
+    layer = _choropleth(
+        projected, deaths, name="n", show=True, population=None, text=text, window="w", geometries=converted
+    )
+    assert json.dumps(layer.data) == json.dumps(choropleth_the_long_way(projected, deaths, None, text))
+    assert layer.data["crs"]["properties"]["name"] == "urn:ogc:def:crs:EPSG::32718"

@@ -31,7 +31,7 @@ from protestmap.maps.elements import GeoJsonLayer
 from protestmap.maps.i18n import Catalogue, catalogue
 from protestmap.maps.legend import DEATHS, MARKER_OUTLINE, RATE, TODAY_OUTLINE, Legend, frame_page
 from protestmap.maps.page import bind_text, extras, finish_map, layer_registry, new_map
-from protestmap.maps.shapes import UnitShapes, feature_collection
+from protestmap.maps.shapes import UnitShapes, collection, feature_collection, lon_lat, python_values
 
 if TYPE_CHECKING:
     import folium
@@ -182,25 +182,28 @@ def _choropleth(
     ``deaths`` is indexed by ubigeo; a unit absent from it has 0 deaths. ``geometries`` are the
     units' polygons, converted once for both choropleths (see :class:`UnitShapes`).
     """
-    frame = units[["ubigeo", "name", "geometry"]].copy()
-    counts = frame["ubigeo"].map(deaths).fillna(0).astype("int64")
+    codes = units["ubigeo"]
+    counts = codes.map(deaths).fillna(0).astype("int64").tolist()
     labels, fills = [], []
-    people = None if population is None else frame["ubigeo"].map(population)
-    for i, (unit, count) in enumerate(zip(frame["name"], counts, strict=True)):
+    people = None if population is None else codes.map(population).tolist()
+    for i, (unit, count) in enumerate(zip(units["name"].tolist(), counts, strict=True)):
         if people is None:
             labels.append(text("tip.deaths", name=unit, value=count, window=window))
             fills.append(DEATHS.colour(count))
-        elif not present(people.iloc[i]):
+        elif not present(people[i]):
             labels.append(text("tip.no_population", name=unit))
             fills.append("#ffffff")
         else:
-            value = count * 100_000 / float(people.iloc[i])
+            value = count * 100_000 / float(people[i])
             labels.append(text("tip.rate", name=unit, value=text.number(value), window=window))
             fills.append(RATE.colour(value))
-    frame["label"] = [html.escape(label) for label in labels]
-    frame["fill"] = fills
+    escaped = [html.escape(label) for label in labels]
+    if lon_lat(units):  # the features built from lists: a frame of them cost more than the rest of the layer
+        data = collection(units.index, {"ubigeo": python_values(codes), "label": escaped, "fill": fills}, geometries)
+    else:
+        data = feature_collection(units[["ubigeo", "geometry"]].assign(label=escaped, fill=fills))
     return GeoJsonLayer(
-        feature_collection(frame[["ubigeo", "label", "fill", "geometry"]], geometries=geometries),
+        data,
         name=name,
         show=show,
         style={"color": "#555", "weight": 0.6, "fillOpacity": 0.7},
@@ -214,12 +217,9 @@ def _span_polygons(shapes: UnitShapes, rows: pd.DataFrame, colour: str) -> Any |
         return None
     wanted = [(code[:4], "department" if len(code) == 2 else "province") for code in codes]
     found = [(code, level, row) for code, level in wanted if (row := shapes.find(level, code)) is not None]
-    features = [
-        {"id": str(i), "type": "Feature", "properties": {"ubigeo": code}, "geometry": shapes.geometry(level, row)}
-        for i, (code, level, row) in enumerate(found)
-    ]
+    geometries = [shapes.geometry(level, row) for _, level, row in found]
     return GeoJsonLayer(
-        {"type": "FeatureCollection", "features": features},
+        collection(range(len(found)), {"ubigeo": [code for code, _, _ in found]}, geometries),
         style={"fillColor": colour, "color": colour, "weight": 1.5, "fillOpacity": 0.18, "dashArray": "4 3"},
         control=False,
         interactive=False,

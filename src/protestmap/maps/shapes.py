@@ -11,11 +11,42 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     import geopandas as gpd
+    import pandas as pd
 
-__all__ = ["UnitShapes", "feature_collection", "geo_dict"]
+__all__ = ["UnitShapes", "collection", "feature_collection", "geo_dict", "lon_lat", "python_values"]
+
+
+def python_values(column: pd.Series) -> list[Any]:
+    """Return the cells of ``column`` as Python scalars, missing ones as None (as ``iterfeatures`` does)."""
+    return column.astype(object).where(column.notna(), None).tolist()
+
+
+def collection(ids: Iterable[Any], properties: dict[str, Sequence[Any]], geometries: Sequence[Any]) -> dict[str, Any]:
+    """Build a FeatureCollection as ``GeoDataFrame.to_geo_dict`` lays it out, from its parts.
+
+    Parameters
+    ----------
+    ids
+        Each feature's id (written as text).
+    properties
+        Property name -> each feature's value (Python scalars, None for missing).
+    geometries
+        Each feature's GeoJSON-like geometry, or None.
+    """
+    names = list(properties)
+    features = [
+        {"id": str(ident), "type": "Feature", "properties": dict(zip(names, values, strict=True)), "geometry": shape}
+        for ident, shape, *values in zip(ids, geometries, *properties.values(), strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def lon_lat(frame: gpd.GeoDataFrame) -> bool:
+    """Tell whether ``frame`` is in EPSG:4326 or names no CRS (written out as it is, without a ``crs`` member)."""
+    return frame.crs is None or bool(frame.crs.equals("EPSG:4326"))
 
 
 def geo_dict(frame: gpd.GeoDataFrame, *, geometries: Sequence[Any] | None = None) -> dict[str, Any]:
@@ -32,13 +63,7 @@ def geo_dict(frame: gpd.GeoDataFrame, *, geometries: Sequence[Any] | None = None
     if geometries is None:
         return dict(frame.to_geo_dict())
     names = [name for name in frame.columns if name != frame.geometry.name]
-    # as GeoDataFrame.iterfeatures does: Python scalars, missing values as None (JSON null)
-    columns = [frame[name].astype(object).where(frame[name].notna(), None).tolist() for name in names]
-    features = [
-        {"id": str(ident), "type": "Feature", "properties": dict(zip(names, values, strict=True)), "geometry": shape}
-        for ident, shape, *values in zip(frame.index, geometries, *columns, strict=True)
-    ]
-    return {"type": "FeatureCollection", "features": features}
+    return collection(frame.index, {name: python_values(frame[name]) for name in names}, geometries)
 
 
 def feature_collection(frame: gpd.GeoDataFrame, *, geometries: Sequence[Any] | None = None) -> dict[str, Any]:
@@ -55,7 +80,7 @@ def feature_collection(frame: gpd.GeoDataFrame, *, geometries: Sequence[Any] | N
     geometries
         See :func:`geo_dict`.
     """
-    if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+    if not lon_lat(frame):
         return dict(json.loads(frame.to_json()))
     return geo_dict(frame, geometries=geometries)
 
