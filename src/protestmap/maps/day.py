@@ -107,18 +107,18 @@ _MARKER_COLUMNS = (
 )
 
 
-Point = tuple[float, float]
+LatLon = tuple[float, float]
 #: One incident's columns (see :data:`_MARKER_COLUMNS`) and its point (latitude, longitude), if any.
-Marked = tuple[dict[str, Any], Point | None]
+Marked = tuple[dict[str, Any], LatLon | None]
 
 
-def _points(rows: gpd.GeoDataFrame) -> list[Point | None]:
+def _points(rows: gpd.GeoDataFrame) -> list[LatLon | None]:
     """Return each row's (latitude, longitude), or None when it has no point to draw."""
     import shapely
 
     shapes = rows.geometry.to_numpy()
     placed = ~(shapely.is_missing(shapes) | shapely.is_empty(shapes))  # GEOS has no coordinates for an empty point
-    points: list[Point | None] = [None] * len(shapes)
+    points: list[LatLon | None] = [None] * len(shapes)
     rows_placed = placed.nonzero()[0].tolist()
     coords = zip(shapely.get_y(shapes[placed]).tolist(), shapely.get_x(shapes[placed]).tolist(), strict=True)
     for row, point in zip(rows_placed, coords, strict=True):
