@@ -3,9 +3,11 @@
 1. ``render --date 2023-01-09`` on the bundled data (``pipeline.write_day_map``: load, geocode,
    join, render, write) against a minimal folium script drawing the same departments choropleth
    and markers (with popups and tooltips) from the same CSV and boundary files. Each runs in a
-   fresh interpreter (imports included), three times each in the same run; CPU time of each
-   process (wall time too, but on a shared machine it mostly measures the neighbours); the ratio
-   of the medians is printed with min/median/max (target: at most 1.3x).
+   fresh interpreter (imports included), ``--runs N`` times each (default 5), interleaved; CPU
+   time of each process (wall time too, but on a shared machine it mostly measures the
+   neighbours); the ratio of the medians is printed with min/median/max of each program and the
+   per-run ratios (target: at most 1.3x). The protestmap measured is the one this interpreter
+   imports (``PYTHONPATH`` chooses it), so one copy of this script can time another checkout.
 2. Jinja template compilations per day-map render: protestmap's page (folium's elements
    rendered once, through their class templates) against branca's default rendering of the
    same map, which compiles every element's output again.
@@ -24,11 +26,12 @@ Case 1 byte-compiles protestmap's modules first, as installing the wheel does (t
 script's libraries are installed, hence compiled); ``--from-source`` skips that step, so that
 under ``PYTHONDONTWRITEBYTECODE=1`` each run compiles protestmap's sources again.
 
-Run: PROTESTMAP_BOUNDARIES=../shared/boundaries python benchmarks/bench_render.py [--timeline] [--from-source]
+Run: PROTESTMAP_BOUNDARIES=../shared/boundaries python benchmarks/bench_render.py [--runs N] [--timeline] [--from-source]
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import statistics
@@ -42,6 +45,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+import protestmap
 from protestmap.maps.day import render_date_map
 from protestmap.maps.page import page_html, write_atomic
 from protestmap.maps.timeline import render_timeline_map
@@ -241,12 +245,16 @@ print(time.process_time(), time.perf_counter() - t0)
 """
 
 
+#: The protestmap package measured: the one this interpreter imported.
+_PACKAGE = Path(protestmap.__file__).resolve().parent
+
+
 def _child(script: str) -> tuple[float, float]:
     """Run a script in a fresh interpreter; return its CPU seconds and wall seconds (imports included).
 
     CPU time is what the ratio uses: on a shared machine wall time mostly measures the neighbours.
     """
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    env = dict(os.environ, PYTHONPATH=str(_PACKAGE.parent))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
     cpu, wall = done.stdout.strip().splitlines()[-1].split()
     return float(cpu), float(wall)
@@ -266,13 +274,12 @@ def byte_compile_protestmap() -> str:
     """
     import compileall
 
-    package = Path(__file__).resolve().parents[1] / "src" / "protestmap"
-    compiled = compileall.compile_dir(str(package), quiet=1)
+    compiled = compileall.compile_dir(str(_PACKAGE), quiet=1)
     unset = "" if sys.flags.dont_write_bytecode else " (PYTHONDONTWRITEBYTECODE is not set here: no difference)"
     return f"protestmap's modules byte-compiled first, as an installed wheel's are{unset}" if compiled else ""
 
 
-def day_map_against_folium(out: Path, runs: int = 3, *, source_only: bool = False) -> None:
+def day_map_against_folium(out: Path, runs: int = 5, *, source_only: bool = False) -> None:
     from protestmap.dataset.load import default_data_dir
 
     boundaries = os.environ.get("PROTESTMAP_BOUNDARIES")
@@ -285,6 +292,7 @@ def day_map_against_folium(out: Path, runs: int = 3, *, source_only: bool = Fals
             day=DAY, data=data, boundaries=boundaries, out=str(out / "folium.html")
         ),
     }
+    print(f"protestmap measured: {_PACKAGE}; {runs} runs of each program, interleaved")
     if not source_only:
         print(byte_compile_protestmap())
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in scripts}
@@ -297,8 +305,10 @@ def day_map_against_folium(out: Path, runs: int = 3, *, source_only: bool = Fals
     ours, theirs = ([p[0] for p in times[name]] for name in scripts)
     ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
     print(
-        f"ratio protestmap / folium (CPU): {statistics.median(ours) / statistics.median(theirs):.2f}x of the medians "
-        f"(per run: min {min(ratios):.2f} / median {statistics.median(ratios):.2f} / max {max(ratios):.2f}; target <= 1.3x)"
+        f"ratio of the CPU medians, protestmap / folium: {statistics.median(ours) / statistics.median(theirs):.2f}x "
+        f"(target <= 1.3x); per run: min {min(ratios):.2f} / median {statistics.median(ratios):.2f} / "
+        f"max {max(ratios):.2f}; CPU s per run, protestmap {' '.join(f'{t:.2f}' for t in ours)}, "
+        f"folium {' '.join(f'{t:.2f}' for t in theirs)}"
     )
 
 
@@ -331,20 +341,26 @@ def template_compilations(prepared) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description="Rendering benchmarks (see the module docstring).")
+    parser.add_argument("case", nargs="?", choices=["timeline-1k"], help="run case 4 alone")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each program in case 1 (default 5)")
+    parser.add_argument("--timeline", action="store_true", help="also run cases 3 and 4")
+    parser.add_argument("--from-source", action="store_true", help="do not byte-compile protestmap first")
+    options = parser.parse_args()
+    if options.runs < 1:
+        parser.error("--runs must be at least 1")
+    if options.case == "timeline-1k":
+        bench_1k_timeline(prepare_incidents())
+        return
     out = Path(tempfile.mkdtemp())
     prepared = prepare_incidents()
     render_date_map(prepared, dt.date.fromisoformat(DAY))  # warm: class templates compiled on import
     template_compilations(prepared)
-    day_map_against_folium(out, source_only="--from-source" in sys.argv)
-    if "--timeline" in sys.argv:
+    day_map_against_folium(out, options.runs, source_only=options.from_source)
+    if options.timeline:
         timeline_benchmark(prepared, out)
         bench_1k_timeline(prepared)
 
 
 if __name__ == "__main__":
-    import sys
-
-    if sys.argv[1:] == ["timeline-1k"]:
-        bench_1k_timeline(prepare_incidents())
-    else:
-        main()
+    main()

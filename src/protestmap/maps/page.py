@@ -40,6 +40,7 @@ from protestmap.maps.elements import (
     render_once,
 )
 from protestmap.maps.i18n import Catalogue
+from protestmap.maps.shapes import UnitShapes, geo_dict
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -126,12 +127,18 @@ _ASSETS = "js_lib_leaflet"
 
 
 def new_map(
-    *, self_contained: bool, boundaries: Boundaries | None, cdn: bool = False, outlines: bool = True
+    *,
+    self_contained: bool,
+    boundaries: Boundaries | None,
+    cdn: bool = False,
+    outlines: bool = True,
+    shapes: UnitShapes | None = None,
 ) -> folium.Map:
     """Create the base map: Leaflet (inlined unless ``cdn``), tiles (unless self-contained), department outlines.
 
     ``outlines=False`` leaves the outlines to the caller (the timeline draws them from the
-    department polygons it already embeds, rather than embedding them twice).
+    department polygons it already embeds, rather than embedding them twice). ``shapes`` holds
+    the departments' polygons already converted for the page's other layers, if any.
     """
     fmap = PageMap(location=settings.PERU_CENTRE, zoom_start=5, tiles=None, control_scale=True)
     lon_min, lat_min, lon_max, lat_max = settings.PERU_BBOX
@@ -153,9 +160,11 @@ def new_map(
         ).add_to(fmap)
         fmap.add_child(TileNotice(tiles))
     if boundaries is not None and outlines:
-        shapes = boundaries.departments[["ubigeo", "geometry"]]
+        outline = boundaries.departments[["ubigeo", "geometry"]]
+        shared = shapes is not None and shapes.units.get("department") is boundaries.departments
+        converted = shapes.geometries("department") if shapes is not None and shared else None
         GeoJsonLayer(
-            shapes.to_geo_dict(),
+            geo_dict(outline, geometries=converted),
             name="Department boundaries",
             style={"color": "#444", "weight": 1, "fill": False, "interactive": False},
             control=False,
