@@ -104,13 +104,11 @@ class Columns:
         self._filled: dict[str, np.ndarray] = {}
         self._as_read: set[str] = set()
         self._ends: dict[str, CellEnds] = {}
-        self._codes: dict[str, tuple[np.ndarray, pa.Array]] = {}
 
     def keep_stripped_only(self) -> None:
         """Drop every cached array but the stripped columns (which the loader reuses), to free memory."""
         self._filled.clear()
         self._ends.clear()
-        self._codes.clear()
 
     def ends(self, column: str) -> CellEnds:
         """Return the first byte, last byte and byte length of each raw cell (see :func:`ends`)."""
@@ -274,9 +272,7 @@ class Columns:
         tuple
             Each row's code, and a one-column :class:`Columns` of the distinct values in code order.
         """
-        if column not in self._codes:
-            self._codes[column] = encode(self.get(column))
-        codes, values = self._codes[column]
+        codes, values = encode(self.get(column))  # not kept: 8 bytes a row would raise the peak
         table = Table(self.table.path, [column], pa.table({column: values}), np.arange(len(values)))
         return codes, Columns(table, [])
 
